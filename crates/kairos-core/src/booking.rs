@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::ParseError;
 
 /// Where a booking stands. Only `confirmed` bookings hold their time.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
@@ -45,6 +46,7 @@ impl BookingStatus {
 }
 
 /// Who cancelled a booking.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelledBy {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ParseError;
 
 /// The colour an event type is shown in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventColor {
@@ -36,6 +37,7 @@ impl EventColor {
 }
 
 /// How a meeting takes place.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationType {
@@ -50,6 +52,7 @@ pub enum LocationType {
 ///
 /// A phone location needs a number, in-person an address and custom a value; Google Meet and
 /// Zoom may carry a fixed link as their value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawLocation", rename_all = "camelCase")]
 pub struct Location {
@@ -153,6 +156,7 @@ impl Location {
 }
 
 /// The kind of answer a custom question takes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
@@ -178,6 +182,7 @@ impl QuestionType {
 ///
 /// Choice types (`select`, `multiselect`, `radio`) need 1–50 distinct options; the others take
 /// none. A `checkbox` is a single yes/no box (required = must be ticked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawQuestion", rename_all = "camelCase")]
 pub struct CustomQuestion {
@@ -348,6 +353,7 @@ impl From<CustomQuestions> for Vec<CustomQuestion> {
 }
 
 /// How long before a meeting a reminder goes out (the spec's list).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ReminderTiming {
     #[serde(rename = "48h")]
@@ -391,6 +397,7 @@ impl ReminderTiming {
 }
 
 /// One reminder: when, and to whom.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Reminder {
@@ -400,6 +407,7 @@ pub struct Reminder {
 }
 
 /// An event type's reminders; each timing at most once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawReminderSettings", rename_all = "camelCase")]
 pub struct ReminderSettings {

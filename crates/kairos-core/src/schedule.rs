@@ -204,6 +204,7 @@ impl From<DayWindows> for Vec<TimeWindow> {
 /// A host's weekly hours: for each weekday the wall-clock windows in the host's zone.
 ///
 /// A day left out of the JSON is a day off.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "lowercase")]
 pub struct WeeklySchedule {
@@ -276,9 +277,11 @@ impl Default for WeeklySchedule {
 }
 
 /// Custom hours on one date, replacing that date's weekly hours; no windows = day off.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DateOverride {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
     pub windows: DayWindows,
 }

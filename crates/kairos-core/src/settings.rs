@@ -83,6 +83,7 @@ bounded_integer!(
 );
 
 /// A host's booking settings (the spec's `scheduling_users` columns, plus a weekly limit).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HostSettings {
@@ -136,6 +137,7 @@ impl HostSettings {
 
 /// An event type's overrides of its host's settings. Only settings that exist may appear; an
 /// absent one inherits the host's value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SettingOverrides {

@@ -1,0 +1,245 @@
+//! Reading SQLite rows back into domain types. Anything that fails to parse is
+//! [`StoreError::Corrupt`]: the database only ever receives validated values.
+
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use kairos_core::event_type::EventColor;
+use kairos_core::ids::{AccountId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId};
+use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow};
+use kairos_core::settings::{
+    BookingLimit, BufferMinutes, DurationMinutes, HostSettings, NoticeHours, WindowDays,
+};
+use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
+use kairos_core::zone::TimeZoneName;
+use kairos_store::{
+    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Principal, Role,
+    StoreError, StoreResult, Tenant, User,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{column}: {error}"))
+}
+
+fn get<'r, T>(row: &'r SqliteRow, column: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    row.try_get(column).map_err(|e| corrupt(column, e))
+}
+
+fn parsed<T, E: std::fmt::Display>(
+    row: &SqliteRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> StoreResult<T> {
+    let text: String = get(row, column)?;
+    parse(&text).map_err(|e| corrupt(column, e))
+}
+
+fn parsed_opt<T, E: std::fmt::Display>(
+    row: &SqliteRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> StoreResult<Option<T>> {
+    let text: Option<String> = get(row, column)?;
+    text.map(|t| parse(&t).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn json<T: DeserializeOwned>(row: &SqliteRow, column: &str) -> StoreResult<T> {
+    parsed(row, column, |text| serde_json::from_str(text))
+}
+
+fn bounded<T, E: std::fmt::Display>(
+    row: &SqliteRow,
+    column: &str,
+    make: impl FnOnce(i64) -> Result<T, E>,
+) -> StoreResult<T> {
+    let value: i64 = get(row, column)?;
+    make(value).map_err(|e| corrupt(column, e))
+}
+
+fn bounded_opt<T, E: std::fmt::Display>(
+    row: &SqliteRow,
+    column: &str,
+    make: impl FnOnce(i64) -> Result<T, E>,
+) -> StoreResult<Option<T>> {
+    let value: Option<i64> = get(row, column)?;
+    value
+        .map(|v| make(v).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+/// Serialises a domain value for a TEXT JSON column.
+pub(crate) fn json_text<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// An instant as stored: whole seconds since the epoch.
+pub(crate) fn to_seconds(at: Timestamp) -> i64 {
+    at.as_second()
+}
+
+/// An instant read back from whole seconds.
+pub(crate) fn from_seconds(seconds: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_second(seconds).map_err(|e| corrupt("timestamp", e))
+}
+
+fn instant(row: &SqliteRow, column: &str) -> StoreResult<Timestamp> {
+    from_seconds(get(row, column)?)
+}
+
+fn instant_opt(row: &SqliteRow, column: &str) -> StoreResult<Option<Timestamp>> {
+    let value: Option<i64> = get(row, column)?;
+    value.map(from_seconds).transpose()
+}
+
+pub(crate) fn tenant_from_row(row: &SqliteRow) -> StoreResult<Tenant> {
+    Ok(Tenant {
+        id: parsed(row, "id", TenantId::from_str)?,
+        slug: parsed(row, "slug", Slug::parse)?,
+        name: parsed(row, "name", DisplayName::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn account_from_row(row: &SqliteRow) -> StoreResult<Account> {
+    Ok(Account {
+        id: parsed(row, "id", AccountId::from_str)?,
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        email: parsed(row, "email", EmailAddress::parse)?,
+        role: parsed(row, "role", Role::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn principal_from_row(row: &SqliteRow) -> StoreResult<Principal> {
+    Ok(Principal {
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        account_id: parsed(row, "account_id", AccountId::from_str)?,
+        role: parsed(row, "role", Role::parse)?,
+        user_id: parsed_opt(row, "user_id", UserId::from_str)?,
+    })
+}
+
+pub(crate) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+    Ok(User {
+        id: parsed(row, "id", UserId::from_str)?,
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        account_id: parsed_opt(row, "account_id", AccountId::from_str)?,
+        username: parsed(row, "username", Username::parse)?,
+        display_name: parsed(row, "display_name", DisplayName::parse)?,
+        email: parsed(row, "email", EmailAddress::parse)?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        avatar_url: get(row, "avatar_url")?,
+        is_active: get(row, "is_active")?,
+        settings: HostSettings {
+            minimum_notice_hours: bounded(row, "minimum_notice_hours", NoticeHours::new)?,
+            booking_window_days: bounded(row, "booking_window_days", WindowDays::new)?,
+            buffer_before_mins: bounded(row, "buffer_before_mins", BufferMinutes::new)?,
+            buffer_after_mins: bounded(row, "buffer_after_mins", BufferMinutes::new)?,
+            daily_limit: bounded_opt(row, "daily_limit", BookingLimit::new)?,
+            weekly_limit: bounded_opt(row, "weekly_limit", BookingLimit::new)?,
+            default_duration: bounded(row, "default_duration", DurationMinutes::new)?,
+        },
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn event_type_from_row(row: &SqliteRow) -> StoreResult<EventType> {
+    let overrides: Option<String> = get(row, "setting_overrides")?;
+    let booking_count: i64 = get(row, "booking_count")?;
+    Ok(EventType {
+        id: parsed(row, "id", EventTypeId::from_str)?,
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        user_id: parsed(row, "user_id", UserId::from_str)?,
+        fields: EventTypeFields {
+            name: parsed(row, "name", DisplayName::parse)?,
+            slug: parsed(row, "slug", Slug::parse)?,
+            description: parsed_opt(row, "description", LongText::parse)?,
+            duration: bounded(row, "duration", DurationMinutes::new)?,
+            slot_interval: bounded_opt(row, "slot_interval", DurationMinutes::new)?,
+            color: parsed(row, "color", |c| {
+                serde_json::from_value::<EventColor>(serde_json::Value::String(c.to_owned()))
+            })?,
+            location: json(row, "location")?,
+            custom_questions: json(row, "custom_questions")?,
+            reminder_settings: json(row, "reminder_settings")?,
+            setting_overrides: overrides
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| corrupt("setting_overrides", e))?
+                .unwrap_or_default(),
+            is_active: get(row, "is_active")?,
+        },
+        archived_at: instant_opt(row, "archived_at")?,
+        booking_count: booking_count.unsigned_abs(),
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn availability_from_row(row: &SqliteRow) -> StoreResult<Availability> {
+    Ok(Availability {
+        user_id: parsed(row, "user_id", UserId::from_str)?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        weekly_schedule: json(row, "weekly_schedule")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn date_override_from_row(row: &SqliteRow) -> StoreResult<DateOverride> {
+    Ok(DateOverride {
+        date: parsed(row, "date", Date::from_str)?,
+        windows: json(row, "windows")?,
+    })
+}
+
+pub(crate) fn blocked_date_from_row(row: &SqliteRow) -> StoreResult<BlockedDate> {
+    let all_day: bool = get(row, "is_all_day")?;
+    let start: Option<String> = get(row, "start_time")?;
+    let end: Option<String> = get(row, "end_time")?;
+    let hours = match (all_day, start, end) {
+        (false, Some(start), Some(end)) => {
+            Some(TimeWindow::parse(&start, &end).map_err(|e| corrupt("start_time", e))?)
+        }
+        _ => None,
+    };
+    let period = BlockedPeriod::new(
+        parsed(row, "start_date", Date::from_str)?,
+        parsed(row, "end_date", Date::from_str)?,
+        hours,
+    )
+    .map_err(|e| corrupt("end_date", e))?;
+    Ok(BlockedDate {
+        id: parsed(row, "id", BlockedDateId::from_str)?,
+        user_id: parsed(row, "user_id", UserId::from_str)?,
+        period,
+        reason: parsed_opt(row, "reason", LongText::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn change_from_row(row: &SqliteRow) -> StoreResult<Change> {
+    let details: Option<String> = get(row, "details")?;
+    Ok(Change {
+        id: parsed(row, "id", ChangeId::from_str)?,
+        entity_type: get(row, "entity_type")?,
+        entity_id: get(row, "entity_id")?,
+        action: get(row, "action")?,
+        actor_id: parsed_opt(row, "actor_id", AccountId::from_str)?,
+        details: details
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|e| corrupt("details", e))?
+            .unwrap_or(serde_json::Value::Null),
+        created_at: instant(row, "created_at")?,
+    })
+}

@@ -1,0 +1,780 @@
+//! The behaviour every [`Store`] backend must show, written once.
+//!
+//! Each check is an `async fn(&dyn Store)` that starts from an empty, migrated database. A
+//! backend's test crate instantiates them all with [`crate::conformance_tests!`], passing an
+//! async function that opens a fresh store (or `None` to skip, for servers not configured).
+
+use jiff::civil::date;
+use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
+use kairos_core::ids::{BlockedDateId, EventTypeId, UserId};
+use kairos_core::schedule::{BlockedPeriod, DateOverride, DayWindows, TimeWindow, WeeklySchedule};
+use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
+use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
+use kairos_core::zone::TimeZoneName;
+
+use crate::{
+    Actor, ArchivedFilter, AvailabilityUpdate, ChangeFilter, DeleteOutcome, EventTypeFields,
+    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewTenant, NewUser,
+    PageRequest, Role, Store, StoreError, TenantWithOwner, UserFilter, UserUpdate,
+};
+
+/// Instantiates every conformance check as a `#[tokio::test]` for one backend.
+///
+/// `$open` is an async fn returning `Option<(S, Cleanup)>` where `S: Store` and `Cleanup` is a
+/// future-returning closure run after the check (even when it fails); `None` skips the test.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($open:path) => {
+        $crate::conformance_tests!(@each $open,
+            tenant_slugs_are_unique,
+            tokens_resolve_to_their_principal_only_by_digest,
+            users_round_trip_and_usernames_are_unique_per_tenant,
+            user_lists_are_paginated,
+            event_types_round_trip_and_slugs_are_unique_per_host,
+            deleting_an_event_type_without_bookings_removes_it,
+            archived_event_types_are_listed_separately_and_restorable,
+            availability_defaults_and_replaces,
+            date_overrides_replace_per_date,
+            blocked_dates_round_trip,
+            every_change_writes_a_changelog_row,
+            tenants_never_see_each_others_rows
+        );
+    };
+    (@each $open:path, $($check:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let Some((store, cleanup)) = $open().await else {
+                    eprintln!("skipped {}: no test database configured", stringify!($check));
+                    return;
+                };
+                let store = std::sync::Arc::new(store);
+                let running = std::sync::Arc::clone(&store);
+                let outcome = tokio::spawn(async move {
+                    $crate::conformance::$check(running.as_ref()).await
+                })
+                .await;
+                drop(store);
+                cleanup().await;
+                if let Err(error) = outcome {
+                    std::panic::resume_unwind(error.into_panic());
+                }
+            }
+        )+
+    };
+}
+
+fn slug(value: &str) -> Slug {
+    Slug::parse(value).expect("test slug")
+}
+
+fn username(value: &str) -> Username {
+    Username::parse(value).expect("test username")
+}
+
+fn email(value: &str) -> EmailAddress {
+    EmailAddress::parse(value).expect("test email")
+}
+
+fn name(value: &str) -> DisplayName {
+    DisplayName::parse(value).expect("test name")
+}
+
+fn zone(value: &str) -> TimeZoneName {
+    TimeZoneName::parse(value).expect("test zone")
+}
+
+async fn tenant(store: &dyn Store, tenant_slug: &str) -> TenantWithOwner {
+    store
+        .create_tenant(
+            NewTenant {
+                slug: slug(tenant_slug),
+                name: name(&format!("Tenant {tenant_slug}")),
+            },
+            NewOwner {
+                email: email(&format!("owner@{tenant_slug}.example")),
+                password_hash: "not-a-real-hash".to_owned(),
+                username: username("owner"),
+                display_name: name("Owner"),
+                timezone: zone("Europe/London"),
+            },
+        )
+        .await
+        .expect("create tenant")
+}
+
+fn new_user(handle: &str) -> NewUser {
+    NewUser {
+        account_id: None,
+        username: username(handle),
+        display_name: name(handle),
+        email: email(&format!("{handle}@example.com")),
+        timezone: zone("America/New_York"),
+        avatar_url: None,
+        settings: HostSettings::default(),
+    }
+}
+
+fn fields(event_slug: &str) -> EventTypeFields {
+    EventTypeFields {
+        name: name("Intro call"),
+        slug: slug(event_slug),
+        description: Some(LongText::parse("A first chat").expect("text")),
+        duration: DurationMinutes::new(30).expect("duration"),
+        slot_interval: None,
+        color: EventColor::Purple,
+        location: Location::google_meet(),
+        custom_questions: serde_json::from_str::<CustomQuestions>(
+            r#"[{"id":"company","label":"Company","type":"text","required":true}]"#,
+        )
+        .expect("questions"),
+        reminder_settings: ReminderSettings::default(),
+        setting_overrides: SettingOverrides {
+            buffer_after_mins: Some(kairos_core::settings::BufferMinutes::new(5).expect("buffer")),
+            ..SettingOverrides::default()
+        },
+        is_active: true,
+    }
+}
+
+fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, expected_field: &str) {
+    match result {
+        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, expected_field),
+        other => panic!("expected a conflict on {expected_field}, got {other:?}"),
+    }
+}
+
+fn expect_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::NotFound) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+/// Two tenants cannot share a slug; the first one is untouched by the failed attempt.
+pub async fn tenant_slugs_are_unique(store: &dyn Store) {
+    let first = tenant(store, "acme").await;
+    let again = store
+        .create_tenant(
+            NewTenant {
+                slug: slug("acme"),
+                name: name("Other"),
+            },
+            NewOwner {
+                email: email("x@other.example"),
+                password_hash: "h".to_owned(),
+                username: username("x"),
+                display_name: name("X"),
+                timezone: zone("UTC"),
+            },
+        )
+        .await;
+    expect_conflict(again, "slug");
+    assert_eq!(store.count_tenants().await.expect("count"), 1);
+    let found = store.tenant_by_slug(&slug("acme")).await.expect("by slug");
+    assert_eq!(found.id, first.tenant.id);
+    assert_eq!(first.user.account_id, Some(first.account.id));
+    assert_eq!(first.account.role, Role::Owner);
+    expect_not_found(store.tenant_by_slug(&slug("nobody")).await);
+}
+
+/// A token is found by its digest, and only by it.
+pub async fn tokens_resolve_to_their_principal_only_by_digest(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    store
+        .create_api_token(
+            acme.tenant.id,
+            NewApiToken {
+                account_id: acme.account.id,
+                name: "cli".to_owned(),
+                digest: [7; 32],
+            },
+        )
+        .await
+        .expect("token");
+    let principal = store
+        .principal_for_token(&[7; 32])
+        .await
+        .expect("principal");
+    assert_eq!(principal.tenant_id, acme.tenant.id);
+    assert_eq!(principal.account_id, acme.account.id);
+    assert_eq!(principal.role, Role::Owner);
+    assert_eq!(principal.user_id, Some(acme.user.id));
+    expect_not_found(store.principal_for_token(&[8; 32]).await);
+
+    let member = store
+        .create_account(
+            acme.tenant.id,
+            NewAccount {
+                email: email("member@acme.example"),
+                password_hash: "h".to_owned(),
+                role: Role::Member,
+            },
+        )
+        .await
+        .expect("member");
+    expect_conflict(
+        store
+            .create_account(
+                acme.tenant.id,
+                NewAccount {
+                    email: email("member@acme.example"),
+                    password_hash: "h".to_owned(),
+                    role: Role::Member,
+                },
+            )
+            .await,
+        "email",
+    );
+    let (found, hash) = store
+        .account_by_email(acme.tenant.id, &email("member@acme.example"))
+        .await
+        .expect("by email");
+    assert_eq!(found.id, member.id);
+    assert_eq!(hash, "h");
+}
+
+/// Host profiles read back as written; usernames are unique within a tenant only.
+pub async fn users_round_trip_and_usernames_are_unique_per_tenant(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let globex = tenant(store, "globex").await;
+    let ada = store
+        .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
+        .await
+        .expect("ada");
+    assert_eq!(ada.username.as_str(), "ada");
+    assert_eq!(ada.timezone.as_str(), "America/New_York");
+    assert_eq!(ada.settings, HostSettings::default());
+    assert!(ada.is_active);
+    expect_conflict(
+        store
+            .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
+            .await,
+        "username",
+    );
+    store
+        .create_user(globex.tenant.id, Actor::SYSTEM, new_user("ada"))
+        .await
+        .expect("same username in another tenant");
+
+    let mut update = UserUpdate::from(ada.clone());
+    update.display_name = name("Ada Lovelace");
+    update.settings.daily_limit = Some(kairos_core::settings::BookingLimit::new(4).expect("limit"));
+    update.is_active = false;
+    let updated = store
+        .update_user(acme.tenant.id, Actor::SYSTEM, ada.id, update)
+        .await
+        .expect("update");
+    assert_eq!(updated.display_name.as_str(), "Ada Lovelace");
+    assert_eq!(updated.settings.daily_limit.map(|l| l.get()), Some(4));
+    assert!(!updated.is_active);
+    let read = store.user(acme.tenant.id, ada.id).await.expect("read");
+    assert_eq!(read.display_name.as_str(), "Ada Lovelace");
+    let by_name = store
+        .user_by_username(acme.tenant.id, &username("ada"))
+        .await
+        .expect("by username");
+    assert_eq!(by_name.id, ada.id);
+    expect_not_found(store.user(acme.tenant.id, UserId::new()).await);
+
+    let mut clash = UserUpdate::from(read);
+    clash.username = username("owner");
+    expect_conflict(
+        store
+            .update_user(acme.tenant.id, Actor::SYSTEM, ada.id, clash)
+            .await,
+        "username",
+    );
+}
+
+/// Lists page with a limit and an offset and report the total.
+pub async fn user_lists_are_paginated(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    for handle in ["a1", "a2", "a3", "a4"] {
+        store
+            .create_user(acme.tenant.id, Actor::SYSTEM, new_user(handle))
+            .await
+            .expect("user");
+    }
+    let first = store
+        .list_users(
+            acme.tenant.id,
+            UserFilter::default(),
+            PageRequest::new(2, 0),
+        )
+        .await
+        .expect("page 1");
+    assert_eq!(first.total, 5);
+    assert_eq!(first.items.len(), 2);
+    let last = store
+        .list_users(
+            acme.tenant.id,
+            UserFilter::default(),
+            PageRequest::new(2, 4),
+        )
+        .await
+        .expect("page 3");
+    assert_eq!(last.items.len(), 1);
+    let mut seen: Vec<_> = first.items.iter().map(|u| u.id).collect();
+    let middle = store
+        .list_users(
+            acme.tenant.id,
+            UserFilter::default(),
+            PageRequest::new(2, 2),
+        )
+        .await
+        .expect("page 2");
+    seen.extend(middle.items.iter().map(|u| u.id));
+    seen.extend(last.items.iter().map(|u| u.id));
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "pages must not overlap");
+    let only = store
+        .list_users(
+            acme.tenant.id,
+            UserFilter {
+                only: Some(acme.user.id),
+                active_only: false,
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("only");
+    assert_eq!(only.total, 1);
+}
+
+/// Event types read back field for field; a host cannot have two with one slug.
+pub async fn event_types_round_trip_and_slugs_are_unique_per_host(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let ada = store
+        .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
+        .await
+        .expect("ada");
+    let created = store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), ada.id)
+        .await
+        .expect("create");
+    assert_eq!(created.fields, fields("intro"));
+    assert_eq!(created.booking_count, 0);
+    let read = store
+        .event_type(acme.tenant.id, created.id)
+        .await
+        .expect("read");
+    assert_eq!(read.fields, fields("intro"));
+    assert_eq!(read.user_id, ada.id);
+    let by_slug = store
+        .event_type_by_slug(acme.tenant.id, ada.id, &slug("intro"))
+        .await
+        .expect("by slug");
+    assert_eq!(by_slug.id, created.id);
+    expect_conflict(
+        store
+            .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), ada.id)
+            .await,
+        "slug",
+    );
+    store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
+        .await
+        .expect("same slug for another host");
+
+    let mut changed = fields("intro-60");
+    changed.duration = DurationMinutes::new(60).expect("duration");
+    changed.color = EventColor::Red;
+    changed.location = Location::new(
+        kairos_core::event_type::LocationType::InPerson,
+        Some("1 Main St".to_owned()),
+        None,
+    )
+    .expect("location");
+    let updated = store
+        .update_event_type(acme.tenant.id, Actor::SYSTEM, created.id, changed.clone())
+        .await
+        .expect("update");
+    assert_eq!(updated.fields, changed);
+    assert!(updated.updated_at >= created.updated_at);
+    expect_not_found(store.event_type(acme.tenant.id, EventTypeId::new()).await);
+
+    let listed = store
+        .list_event_types(
+            acme.tenant.id,
+            EventTypeFilter {
+                user: Some(ada.id),
+                ..EventTypeFilter::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("list");
+    assert_eq!(listed.total, 1);
+}
+
+/// An event type nobody booked is removed outright.
+pub async fn deleting_an_event_type_without_bookings_removes_it(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let created = store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
+        .await
+        .expect("create");
+    let outcome = store
+        .delete_event_type(acme.tenant.id, Actor::SYSTEM, created.id)
+        .await
+        .expect("delete");
+    assert_eq!(outcome, DeleteOutcome::Deleted);
+    expect_not_found(store.event_type(acme.tenant.id, created.id).await);
+    expect_not_found(
+        store
+            .delete_event_type(acme.tenant.id, Actor::SYSTEM, created.id)
+            .await,
+    );
+}
+
+/// Archived types leave the default list, show in the archived list, and come back.
+pub async fn archived_event_types_are_listed_separately_and_restorable(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let created = store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
+        .await
+        .expect("create");
+    store
+        .archive_event_type(acme.tenant.id, Actor::SYSTEM, created.id)
+        .await
+        .expect("archive");
+    let live = store
+        .list_event_types(
+            acme.tenant.id,
+            EventTypeFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .expect("live");
+    assert_eq!(live.total, 0);
+    let archived = store
+        .list_event_types(
+            acme.tenant.id,
+            EventTypeFilter {
+                archived: ArchivedFilter::Only,
+                ..EventTypeFilter::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("archived");
+    assert_eq!(archived.total, 1);
+    assert!(archived.items[0].archived_at.is_some());
+    let restored = store
+        .restore_event_type(acme.tenant.id, Actor::SYSTEM, created.id)
+        .await
+        .expect("restore");
+    assert!(restored.archived_at.is_none());
+    let all = store
+        .list_event_types(
+            acme.tenant.id,
+            EventTypeFilter {
+                archived: ArchivedFilter::Include,
+                ..EventTypeFilter::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("all");
+    assert_eq!(all.total, 1);
+}
+
+/// New hosts get Mon–Fri 09:00–17:00 in their zone; a put replaces it.
+pub async fn availability_defaults_and_replaces(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let ada = store
+        .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
+        .await
+        .expect("ada");
+    let initial = store
+        .availability(acme.tenant.id, ada.id)
+        .await
+        .expect("initial");
+    assert_eq!(initial.weekly_schedule, WeeklySchedule::default());
+    assert_eq!(initial.timezone.as_str(), "America/New_York");
+    let split = DayWindows::new(vec![
+        TimeWindow::parse("09:00", "12:00").expect("window"),
+        TimeWindow::parse("13:00", "24:00").expect("window"),
+    ])
+    .expect("day");
+    let weekly = WeeklySchedule::weekdays(split);
+    let updated = store
+        .put_availability(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            ada.id,
+            AvailabilityUpdate {
+                timezone: zone("Asia/Kathmandu"),
+                weekly_schedule: weekly.clone(),
+            },
+        )
+        .await
+        .expect("put");
+    assert_eq!(updated.weekly_schedule, weekly);
+    let read = store
+        .availability(acme.tenant.id, ada.id)
+        .await
+        .expect("read");
+    assert_eq!(read.weekly_schedule, weekly);
+    assert_eq!(read.timezone.as_str(), "Asia/Kathmandu");
+    expect_not_found(store.availability(acme.tenant.id, UserId::new()).await);
+}
+
+/// One override per date; putting again replaces it; deleting removes it.
+pub async fn date_overrides_replace_per_date(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let host = acme.user.id;
+    let christmas = DateOverride {
+        date: date(2026, 12, 25),
+        windows: DayWindows::none(),
+    };
+    let short_day = DateOverride {
+        date: date(2026, 12, 24),
+        windows: DayWindows::new(vec![TimeWindow::parse("09:00", "12:00").expect("w")])
+            .expect("day"),
+    };
+    for item in [&christmas, &short_day] {
+        store
+            .put_date_override(acme.tenant.id, Actor::SYSTEM, host, item.clone())
+            .await
+            .expect("put");
+    }
+    let replaced = DateOverride {
+        date: date(2026, 12, 24),
+        windows: DayWindows::new(vec![TimeWindow::parse("10:00", "11:00").expect("w")])
+            .expect("day"),
+    };
+    store
+        .put_date_override(acme.tenant.id, Actor::SYSTEM, host, replaced.clone())
+        .await
+        .expect("replace");
+    let all = store
+        .list_date_overrides(acme.tenant.id, host, None, None)
+        .await
+        .expect("list");
+    assert_eq!(all, vec![replaced.clone(), christmas.clone()]);
+    let ranged = store
+        .list_date_overrides(
+            acme.tenant.id,
+            host,
+            Some(date(2026, 12, 25)),
+            Some(date(2026, 12, 31)),
+        )
+        .await
+        .expect("ranged");
+    assert_eq!(ranged, vec![christmas]);
+    store
+        .delete_date_override(acme.tenant.id, Actor::SYSTEM, host, date(2026, 12, 24))
+        .await
+        .expect("delete");
+    expect_not_found(
+        store
+            .delete_date_override(acme.tenant.id, Actor::SYSTEM, host, date(2026, 12, 24))
+            .await,
+    );
+}
+
+/// Blocked dates, all-day and partial, read back as written.
+pub async fn blocked_dates_round_trip(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let host = acme.user.id;
+    let holiday = store
+        .create_blocked_date(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            host,
+            NewBlockedDate {
+                period: BlockedPeriod::new(date(2026, 12, 24), date(2026, 12, 26), None)
+                    .expect("period"),
+                reason: Some(LongText::parse("Holidays").expect("text")),
+            },
+        )
+        .await
+        .expect("all day");
+    let dentist = store
+        .create_blocked_date(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            host,
+            NewBlockedDate {
+                period: BlockedPeriod::new(
+                    date(2026, 12, 1),
+                    date(2026, 12, 1),
+                    Some(TimeWindow::parse("14:00", "15:30").expect("w")),
+                )
+                .expect("period"),
+                reason: None,
+            },
+        )
+        .await
+        .expect("partial");
+    let listed = store
+        .list_blocked_dates(acme.tenant.id, host, PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(listed.total, 2);
+    assert_eq!(listed.items[0].id, dentist.id, "ordered by start date");
+    assert_eq!(listed.items[0].period, dentist.period);
+    assert_eq!(listed.items[1].period, holiday.period);
+    assert_eq!(
+        listed.items[1].reason.as_ref().map(LongText::as_str),
+        Some("Holidays")
+    );
+    store
+        .delete_blocked_date(acme.tenant.id, Actor::SYSTEM, holiday.id)
+        .await
+        .expect("delete");
+    expect_not_found(store.blocked_date(acme.tenant.id, holiday.id).await);
+    expect_not_found(
+        store
+            .delete_blocked_date(acme.tenant.id, Actor::SYSTEM, BlockedDateId::new())
+            .await,
+    );
+}
+
+/// Each write leaves a changelog row naming the entity, the action and the actor.
+pub async fn every_change_writes_a_changelog_row(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let actor = Actor::account(acme.account.id);
+    let created = store
+        .create_event_type(acme.tenant.id, actor, fields("intro"), acme.user.id)
+        .await
+        .expect("create");
+    store
+        .update_event_type(acme.tenant.id, actor, created.id, fields("intro-2"))
+        .await
+        .expect("update");
+    store
+        .delete_event_type(acme.tenant.id, actor, created.id)
+        .await
+        .expect("delete");
+    store
+        .put_availability(
+            acme.tenant.id,
+            actor,
+            acme.user.id,
+            AvailabilityUpdate {
+                timezone: zone("UTC"),
+                weekly_schedule: WeeklySchedule::default(),
+            },
+        )
+        .await
+        .expect("availability");
+    let changes = store
+        .list_changes(
+            acme.tenant.id,
+            ChangeFilter {
+                entity_type: Some("event_type".to_owned()),
+                entity_id: Some(created.id.to_string()),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("changes");
+    let actions: Vec<_> = changes.items.iter().map(|c| c.action.as_str()).collect();
+    assert_eq!(actions, ["deleted", "updated", "created"], "newest first");
+    assert!(
+        changes
+            .items
+            .iter()
+            .all(|c| c.actor_id == Some(acme.account.id))
+    );
+    let everything = store
+        .list_changes(
+            acme.tenant.id,
+            ChangeFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .expect("all");
+    assert!(
+        everything
+            .items
+            .iter()
+            .any(|c| c.entity_type == "availability")
+    );
+}
+
+/// Nothing of tenant A can be read or changed through tenant B's id.
+pub async fn tenants_never_see_each_others_rows(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let globex = tenant(store, "globex").await;
+    let event_type = store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
+        .await
+        .expect("event type");
+    let blocked = store
+        .create_blocked_date(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            acme.user.id,
+            NewBlockedDate {
+                period: BlockedPeriod::new(date(2026, 12, 24), date(2026, 12, 24), None)
+                    .expect("period"),
+                reason: None,
+            },
+        )
+        .await
+        .expect("blocked");
+    let other = globex.tenant.id;
+    expect_not_found(store.user(other, acme.user.id).await);
+    expect_not_found(store.event_type(other, event_type.id).await);
+    expect_not_found(store.availability(other, acme.user.id).await);
+    expect_not_found(store.blocked_date(other, blocked.id).await);
+    expect_not_found(
+        store
+            .delete_blocked_date(other, Actor::SYSTEM, blocked.id)
+            .await,
+    );
+    expect_not_found(
+        store
+            .delete_event_type(other, Actor::SYSTEM, event_type.id)
+            .await,
+    );
+    expect_not_found(
+        store
+            .update_event_type(other, Actor::SYSTEM, event_type.id, fields("stolen"))
+            .await,
+    );
+    expect_not_found(
+        store
+            .create_event_type(other, Actor::SYSTEM, fields("sneaky"), acme.user.id)
+            .await,
+    );
+    expect_not_found(
+        store
+            .put_availability(
+                other,
+                Actor::SYSTEM,
+                acme.user.id,
+                AvailabilityUpdate {
+                    timezone: zone("UTC"),
+                    weekly_schedule: WeeklySchedule::empty(),
+                },
+            )
+            .await,
+    );
+    let listed = store
+        .list_event_types(other, EventTypeFilter::default(), PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(listed.total, 0);
+    let changes = store
+        .list_changes(other, ChangeFilter::default(), PageRequest::default())
+        .await
+        .expect("changes");
+    assert!(
+        changes
+            .items
+            .iter()
+            .all(|c| c.entity_id != event_type.id.to_string())
+    );
+    // Untouched in its own tenant.
+    let still = store
+        .event_type(acme.tenant.id, event_type.id)
+        .await
+        .expect("still there");
+    assert_eq!(still.fields, fields("intro"));
+}

@@ -1,0 +1,249 @@
+//! The storage boundary of Kairos.
+//!
+//! [`Store`] is the one trait the server talks to; `kairos-store-sqlite` and
+//! `kairos-store-postgres` implement it, and [`conformance`] holds the tests both must pass so
+//! they cannot drift apart.
+//!
+//! Invariants every implementation keeps:
+//! - every method that touches tenant data takes a [`TenantId`] and sees only that tenant's rows;
+//! - every change writes its changelog row in the same transaction as the change;
+//! - a missing row is [`StoreError::NotFound`], a broken uniqueness rule is
+//!   [`StoreError::Conflict`] naming the field, never a generic error.
+
+#![forbid(unsafe_code)]
+
+pub mod conformance;
+mod error;
+mod models;
+
+use async_trait::async_trait;
+use jiff::civil::Date;
+use kairos_core::ids::{AccountId, BlockedDateId, EventTypeId, TenantId, UserId};
+use kairos_core::schedule::DateOverride;
+use kairos_core::text::{Slug, Username};
+
+pub use error::StoreError;
+pub use models::*;
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Kairos persists. Object safe, so the server holds an `Arc<dyn Store>` and never
+/// knows which backend runs.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Checks that the database answers (for `/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    // --- tenants and credentials -------------------------------------------------------------
+
+    /// Creates a tenant together with its first account (an owner) and that account's scheduling
+    /// profile, in one transaction. Fails with a conflict on `slug` if the slug is taken.
+    async fn create_tenant(
+        &self,
+        tenant: NewTenant,
+        owner: NewOwner,
+    ) -> StoreResult<TenantWithOwner>;
+
+    /// How many tenants exist (the demo is seeded only into an empty database).
+    async fn count_tenants(&self) -> StoreResult<u64>;
+
+    /// A tenant by id.
+    async fn tenant(&self, id: TenantId) -> StoreResult<Tenant>;
+
+    /// A tenant by its public slug.
+    async fn tenant_by_slug(&self, slug: &Slug) -> StoreResult<Tenant>;
+
+    /// Creates an account in a tenant. Conflict on `email` if taken in that tenant.
+    async fn create_account(&self, tenant: TenantId, account: NewAccount) -> StoreResult<Account>;
+
+    /// Stores an API token for an account; only the SHA-256 digest of the secret is kept.
+    async fn create_api_token(&self, tenant: TenantId, token: NewApiToken) -> StoreResult<()>;
+
+    /// Resolves a token digest to who it acts for, or `NotFound`.
+    async fn principal_for_token(&self, digest: &[u8; 32]) -> StoreResult<Principal>;
+
+    // --- scheduling users (host profiles) ----------------------------------------------------
+
+    /// Creates a host profile and its availability (the given zone, Mon–Fri 09:00–17:00).
+    /// Conflict on `username` if taken, on `accountId` if the account already has a profile.
+    async fn create_user(&self, tenant: TenantId, actor: Actor, user: NewUser)
+    -> StoreResult<User>;
+
+    /// Lists hosts, oldest first.
+    async fn list_users(
+        &self,
+        tenant: TenantId,
+        filter: UserFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<User>>;
+
+    /// A host by id.
+    async fn user(&self, tenant: TenantId, id: UserId) -> StoreResult<User>;
+
+    /// A host by username.
+    async fn user_by_username(&self, tenant: TenantId, username: &Username) -> StoreResult<User>;
+
+    /// Replaces a host's profile fields and settings.
+    async fn update_user(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: UserId,
+        update: UserUpdate,
+    ) -> StoreResult<User>;
+
+    // --- event types --------------------------------------------------------------------------
+
+    /// Creates an event type. Conflict on `slug` if the host already has one with that slug
+    /// (archived ones included).
+    async fn create_event_type(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        event_type: EventTypeFields,
+        user: UserId,
+    ) -> StoreResult<EventType>;
+
+    /// Lists event types, newest first.
+    async fn list_event_types(
+        &self,
+        tenant: TenantId,
+        filter: EventTypeFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<EventType>>;
+
+    /// An event type by id (archived ones too).
+    async fn event_type(&self, tenant: TenantId, id: EventTypeId) -> StoreResult<EventType>;
+
+    /// A host's event type by slug (archived ones too).
+    async fn event_type_by_slug(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        slug: &Slug,
+    ) -> StoreResult<EventType>;
+
+    /// Replaces an event type's fields.
+    async fn update_event_type(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: EventTypeId,
+        fields: EventTypeFields,
+    ) -> StoreResult<EventType>;
+
+    /// Deletes an event type, or archives it when bookings refer to it.
+    async fn delete_event_type(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: EventTypeId,
+    ) -> StoreResult<DeleteOutcome>;
+
+    /// Archives an event type: it stays readable and keeps its bookings, but is no longer
+    /// listed or bookable. Archiving an archived type is a no-op.
+    async fn archive_event_type(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: EventTypeId,
+    ) -> StoreResult<EventType>;
+
+    /// Brings an archived event type back.
+    async fn restore_event_type(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: EventTypeId,
+    ) -> StoreResult<EventType>;
+
+    // --- availability -------------------------------------------------------------------------
+
+    /// A host's weekly hours and zone.
+    async fn availability(&self, tenant: TenantId, user: UserId) -> StoreResult<Availability>;
+
+    /// Replaces a host's weekly hours and zone.
+    async fn put_availability(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        user: UserId,
+        update: AvailabilityUpdate,
+    ) -> StoreResult<Availability>;
+
+    /// A host's date overrides with dates in `[from, to]` (either bound open), by date.
+    async fn list_date_overrides(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> StoreResult<Vec<DateOverride>>;
+
+    /// Sets (creates or replaces) the override for one date.
+    async fn put_date_override(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        user: UserId,
+        date_override: DateOverride,
+    ) -> StoreResult<DateOverride>;
+
+    /// Removes the override for one date; `NotFound` if there was none.
+    async fn delete_date_override(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        user: UserId,
+        date: Date,
+    ) -> StoreResult<()>;
+
+    /// A host's blocked dates, by start date.
+    async fn list_blocked_dates(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        page: PageRequest,
+    ) -> StoreResult<Page<BlockedDate>>;
+
+    /// Adds a blocked date range.
+    async fn create_blocked_date(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        user: UserId,
+        blocked: NewBlockedDate,
+    ) -> StoreResult<BlockedDate>;
+
+    /// A blocked date range by id.
+    async fn blocked_date(&self, tenant: TenantId, id: BlockedDateId) -> StoreResult<BlockedDate>;
+
+    /// Removes a blocked date range.
+    async fn delete_blocked_date(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BlockedDateId,
+    ) -> StoreResult<()>;
+
+    // --- changelog ----------------------------------------------------------------------------
+
+    /// Changelog rows, newest first, optionally for one entity.
+    async fn list_changes(
+        &self,
+        tenant: TenantId,
+        filter: ChangeFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Change>>;
+
+    /// The account with this email, with its password hash (for login).
+    async fn account_by_email(
+        &self,
+        tenant: TenantId,
+        email: &kairos_core::text::EmailAddress,
+    ) -> StoreResult<(Account, String)>;
+
+    /// An account by id.
+    async fn account(&self, tenant: TenantId, id: AccountId) -> StoreResult<Account>;
+}

@@ -1,0 +1,413 @@
+//! What the store reads and writes. Fields use the domain types of `kairos-core`, so a model
+//! read back from storage is as valid as one that came through the API.
+
+use jiff::Timestamp;
+use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
+use kairos_core::ids::{AccountId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId};
+use kairos_core::schedule::{BlockedPeriod, WeeklySchedule};
+use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
+use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
+use kairos_core::zone::TimeZoneName;
+use serde::Serialize;
+
+use crate::StoreError;
+
+/// A new tenant.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub slug: Slug,
+    pub name: DisplayName,
+}
+
+/// The first account of a new tenant, and the host profile that goes with it.
+#[derive(Debug, Clone)]
+pub struct NewOwner {
+    pub email: EmailAddress,
+    pub password_hash: String,
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub timezone: TimeZoneName,
+}
+
+/// A tenant: one business.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: Slug,
+    pub name: DisplayName,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+/// What [`crate::Store::create_tenant`] made.
+#[derive(Debug, Clone)]
+pub struct TenantWithOwner {
+    pub tenant: Tenant,
+    pub account: Account,
+    pub user: User,
+}
+
+/// What an account may do. Owners and admins manage the whole tenant; a member manages only
+/// their own profile, event types, availability and bookings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(value: &str) -> Result<Self, StoreError> {
+        match value {
+            "owner" => Ok(Self::Owner),
+            "admin" => Ok(Self::Admin),
+            "member" => Ok(Self::Member),
+            other => Err(StoreError::Corrupt(format!("unknown role {other:?}"))),
+        }
+    }
+
+    /// Whether this role manages the whole tenant.
+    pub const fn manages_tenant(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+/// A new login account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: EmailAddress,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// A login account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: AccountId,
+    pub tenant_id: TenantId,
+    pub email: EmailAddress,
+    pub role: Role,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+/// A new API token; only the digest of its secret is stored.
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub account_id: AccountId,
+    pub name: String,
+    pub digest: [u8; 32],
+}
+
+/// Who a credential acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub tenant_id: TenantId,
+    pub account_id: AccountId,
+    pub role: Role,
+    /// The account's own host profile, if it has one.
+    pub user_id: Option<UserId>,
+}
+
+/// Who made a change, for the changelog. `None` is the system or an unauthenticated invitee.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: Option<AccountId>,
+}
+
+impl Actor {
+    /// The system itself (seeding, workers).
+    pub const SYSTEM: Actor = Actor { account_id: None };
+
+    /// A signed-in account.
+    pub fn account(id: AccountId) -> Self {
+        Self {
+            account_id: Some(id),
+        }
+    }
+}
+
+/// A new host profile.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub account_id: Option<AccountId>,
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub email: EmailAddress,
+    pub timezone: TimeZoneName,
+    pub avatar_url: Option<String>,
+    pub settings: HostSettings,
+}
+
+/// A host profile (the spec's `scheduling_users`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub account_id: Option<AccountId>,
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub email: EmailAddress,
+    pub timezone: TimeZoneName,
+    pub avatar_url: Option<String>,
+    pub is_active: bool,
+    pub settings: HostSettings,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// The new state of a host profile.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub email: EmailAddress,
+    pub timezone: TimeZoneName,
+    pub avatar_url: Option<String>,
+    pub is_active: bool,
+    pub settings: HostSettings,
+}
+
+impl From<User> for UserUpdate {
+    fn from(user: User) -> Self {
+        Self {
+            username: user.username,
+            display_name: user.display_name,
+            email: user.email,
+            timezone: user.timezone,
+            avatar_url: user.avatar_url,
+            is_active: user.is_active,
+            settings: user.settings,
+        }
+    }
+}
+
+/// Which hosts to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserFilter {
+    /// Only this host (a member sees only themselves).
+    pub only: Option<UserId>,
+    /// Leave out deactivated hosts.
+    pub active_only: bool,
+}
+
+/// Everything about an event type that its owner sets.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTypeFields {
+    pub name: DisplayName,
+    pub slug: Slug,
+    pub description: Option<LongText>,
+    pub duration: DurationMinutes,
+    /// Step between offered start times; `None` = the duration.
+    pub slot_interval: Option<DurationMinutes>,
+    pub color: EventColor,
+    pub location: Location,
+    pub custom_questions: CustomQuestions,
+    pub reminder_settings: ReminderSettings,
+    pub setting_overrides: SettingOverrides,
+    pub is_active: bool,
+}
+
+/// An event type.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventType {
+    pub id: EventTypeId,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    #[serde(flatten)]
+    pub fields: EventTypeFields,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub archived_at: Option<Timestamp>,
+    /// Bookings of this type in any status.
+    pub booking_count: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// Whether archived event types are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArchivedFilter {
+    /// Only live ones (the default).
+    #[default]
+    Exclude,
+    /// Only archived ones.
+    Only,
+    /// Both.
+    Include,
+}
+
+/// Which event types to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventTypeFilter {
+    pub user: Option<UserId>,
+    pub archived: ArchivedFilter,
+    /// Only active, non-archived types (the public page).
+    pub bookable_only: bool,
+}
+
+/// What deleting an event type did.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteOutcome {
+    /// It had no bookings and is gone.
+    Deleted,
+    /// It had bookings, so it was archived instead.
+    Archived,
+}
+
+/// A host's weekly hours.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    pub user_id: UserId,
+    pub timezone: TimeZoneName,
+    pub weekly_schedule: WeeklySchedule,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// New weekly hours.
+#[derive(Debug, Clone)]
+pub struct AvailabilityUpdate {
+    pub timezone: TimeZoneName,
+    pub weekly_schedule: WeeklySchedule,
+}
+
+/// A new blocked date range.
+#[derive(Debug, Clone)]
+pub struct NewBlockedDate {
+    pub period: BlockedPeriod,
+    pub reason: Option<LongText>,
+}
+
+/// A blocked date range.
+#[derive(Debug, Clone)]
+pub struct BlockedDate {
+    pub id: BlockedDateId,
+    pub user_id: UserId,
+    pub period: BlockedPeriod,
+    pub reason: Option<LongText>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+/// One changelog row.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub id: ChangeId,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub action: String,
+    pub actor_id: Option<AccountId>,
+    pub details: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+/// A changelog row to write.
+#[derive(Debug, Clone)]
+pub struct NewChange {
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub actor: Actor,
+    pub details: serde_json::Value,
+}
+
+/// Which changelog rows to list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+}
+
+/// Which page of a list to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    limit: u32,
+    offset: u32,
+}
+
+impl PageRequest {
+    /// The largest page.
+    pub const MAX_LIMIT: u32 = 200;
+    /// The page size when none is asked for.
+    pub const DEFAULT_LIMIT: u32 = 50;
+
+    /// A page of `limit` rows (clamped to 1..=MAX_LIMIT) after skipping `offset`.
+    pub fn new(limit: u32, offset: u32) -> Self {
+        Self {
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+            offset,
+        }
+    }
+
+    /// Rows on the page.
+    pub const fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Rows skipped.
+    pub const fn offset(&self) -> u32 {
+        self.offset
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_LIMIT, 0)
+    }
+}
+
+/// One page of a list, with the total across all pages.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl<T> Page<T> {
+    /// Maps the items, keeping the paging.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+}
