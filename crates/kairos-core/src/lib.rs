@@ -13,6 +13,7 @@ pub mod event_type;
 pub mod ids;
 pub mod schedule;
 pub mod settings;
+pub mod slots;
 pub mod text;
 pub mod zone;
 
