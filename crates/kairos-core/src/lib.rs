@@ -18,5 +18,7 @@ pub mod text;
 pub mod zone;
 
 mod error;
+#[cfg(feature = "openapi")]
+mod openapi;
 
 pub use error::ParseError;

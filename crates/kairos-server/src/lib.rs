@@ -1,0 +1,190 @@
+//! The Kairos server: HTTP API, auth, OpenAPI, health, and the CLI commands behind the
+//! `kairos` binary.
+//!
+//! `main` parses the [`settings::Cli`] and calls [`run`]; tests bind port 0 and call
+//! [`launch`] with a store of their own, so they exercise exactly what production runs.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod provision;
+pub mod settings;
+pub mod state;
+
+mod health;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use kairos_core::clock::{Clock, SystemClock};
+use kairos_store::Store;
+use kairos_store_sqlite::SqliteStore;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::extract::BodyLimit;
+use crate::settings::{Cli, Command, LogFormat, ServeSettings, TenantCommand};
+use crate::state::AppState;
+
+/// Opens the store the URL names (`sqlite://…` or `postgres://…`) and applies migrations.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::connect(url)
+            .await
+            .with_context(|| format!("opening the SQLite database {url}"))?;
+        return Ok(Arc::new(store));
+    }
+    anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
+}
+
+/// Runs the command the CLI asked for.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    init_logging(cli.serve.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.database_url, cli.serve).await,
+        Command::Migrate => {
+            open_store(&cli.database_url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::Create {
+            slug,
+            name,
+            admin_email,
+            admin_password,
+            timezone,
+        }) => {
+            let store = open_store(&cli.database_url).await?;
+            let created = provision::create_tenant(
+                store.as_ref(),
+                provision::TenantRequest {
+                    slug: &slug,
+                    name: &name,
+                    admin_email: &admin_email,
+                    admin_password: admin_password.as_deref(),
+                    timezone: &timezone,
+                },
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            let json = serde_json::to_string_pretty(&created)?;
+            #[allow(clippy::print_stdout)]
+            {
+                println!("{json}");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    // A subscriber may already be installed (tests); keep it.
+    drop(result);
+}
+
+async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    if settings.seeds_demo()
+        && let Some(demo) = demo::seed_if_empty(store.as_ref(), &settings.public_url()).await?
+    {
+        let base = settings.public_url();
+        tracing::info!(
+            admin_email = %demo.email,
+            admin_password = %demo.password,
+            "created the demo tenant (slug `demo`) on an empty database"
+        );
+        tracing::info!(
+            "try: curl -H 'Authorization: Bearer {}' {base}/api/admin/scheduling/event-types",
+            demo.api_token
+        );
+        tracing::info!("public booking page of the demo host: {}", demo.booking_url);
+    }
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("binding {}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "listening; API document at /api/openapi.json");
+    launch(
+        AppState {
+            store,
+            clock: Arc::new(SystemClock),
+            settings: Arc::new(settings),
+        },
+        listener,
+        shutdown_signal(),
+    )
+    .await
+}
+
+async fn shutdown_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Builds the whole HTTP application for `state`.
+pub fn app(state: AppState) -> Router {
+    let limit = state.settings.max_body_bytes;
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(api)
+        .merge(health::router())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let openapi = Arc::clone(&openapi);
+                async move { axum::Json(openapi.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { ApiError::NotFound("route") })
+        .with_state(state)
+        .layer(middleware::from_fn(
+            move |mut request: Request, next: Next| async move {
+                request.extensions_mut().insert(BodyLimit(limit));
+                let response: Response = next.run(request).await;
+                response
+            },
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `state` on `listener` until `shutdown` completes.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")
+}
+
+/// A clock for the state built by tests and tools.
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}

@@ -315,7 +315,6 @@ pub struct BlockedDate {
     pub user_id: UserId,
     pub period: BlockedPeriod,
     pub reason: Option<LongText>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
 }
 

@@ -1,0 +1,27 @@
+//! `/api/admin/scheduling/…`: one module per resource, each exposing `router()`.
+
+mod availability;
+mod blocked_dates;
+mod changelog;
+mod event_types;
+mod settings;
+mod tokens;
+mod users;
+
+use utoipa_axum::router::OpenApiRouter;
+
+pub use tokens::NO_PASSWORD;
+
+use crate::state::AppState;
+
+/// The admin API routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(users::router())
+        .merge(event_types::router())
+        .merge(availability::router())
+        .merge(blocked_dates::router())
+        .merge(settings::router())
+        .merge(changelog::router())
+        .merge(tokens::router())
+}
