@@ -34,7 +34,8 @@ pub(super) struct Cursors {
 
 impl Constraints {
     /// The constraints relevant to slot starts in `[low, high)`, whose host-local dates are
-    /// `first_day..=last_day`.
+    /// `first_day..=last_day`. One pass over the bookings feeds both the busy list and the
+    /// limit counts.
     pub fn build(
         engine: &SlotEngine<'_>,
         timeline: &Timeline,
@@ -43,63 +44,86 @@ impl Constraints {
         low: i64,
         high: i64,
     ) -> Self {
-        let mut constraints = Self {
-            busy: busy_starts(engine, low, high),
-            ..Self::default()
-        };
         let rules = engine.rules;
-        if rules.daily_limit.is_none() && rules.weekly_limit.is_none() {
-            return constraints;
+        let mut days = Buckets::<DAY_SECONDS>::default();
+        if rules.daily_limit.is_some() {
+            days = Buckets::new(
+                timeline
+                    .days
+                    .iter()
+                    .skip_while(|(day, _)| *day < first_day)
+                    .take_while(|(day, _)| *day <= last_day)
+                    .chain(timeline.days.iter().find(|(day, _)| *day > last_day))
+                    .map_while(|(_, start)| *start)
+                    .collect(),
+            );
         }
-        let zone = engine.host.zone;
-        let first_week = monday_of(first_day);
-        let after_last_week = monday_of(last_day).and_then(|monday| add_days(monday, 7));
-        let count_from = first_week
-            .and_then(|monday| local_instant(zone, monday, 0))
-            .unwrap_or(i64::MIN);
-        let count_to = after_last_week
-            .and_then(|monday| local_instant(zone, monday, 0))
-            .unwrap_or(i64::MAX);
-        let mut starts: Vec<i64> = engine
-            .bookings
-            .iter()
-            .filter(|booking| Some(booking.id) != engine.ignore_booking)
-            .map(|booking| floor_second(booking.start))
-            .filter(|&start| start >= count_from && start < count_to)
-            .collect();
-        starts.sort_unstable();
-        let count = |start: i64, end: i64| {
-            starts.partition_point(|&s| s < end) - starts.partition_point(|&s| s < start)
-        };
-        let reached = |limit: BookingLimit, start: i64, end: i64| {
-            usize::try_from(limit.get()).is_ok_and(|limit| count(start, end) >= limit)
-        };
-
-        if let Some(limit) = rules.daily_limit {
-            for pair in timeline.days.windows(2) {
-                let ((day, Some(start)), (_, Some(end))) = (pair[0], pair[1]) else {
-                    continue;
-                };
-                if day >= first_day && day <= last_day && reached(limit, start, end) {
-                    constraints.full_days.push(Forbidden { start, end });
-                }
-            }
-        }
-        if let (Some(limit), Some(mut monday)) = (rules.weekly_limit, first_week) {
-            while monday <= last_day {
-                let Some(next) = add_days(monday, 7) else {
+        let mut weeks = Buckets::<WEEK_SECONDS>::default();
+        if rules.weekly_limit.is_some() {
+            let mut bounds = Vec::new();
+            let mut monday = monday_of(first_day);
+            while let Some(day) = monday {
+                let Some(start) = local_instant(engine.host.zone, day, 0) else {
                     break;
                 };
-                if let (Some(start), Some(end)) =
-                    (local_instant(zone, monday, 0), local_instant(zone, next, 0))
-                    && reached(limit, start, end)
-                {
-                    constraints.full_weeks.push(Forbidden { start, end });
+                bounds.push(start);
+                if day > last_day {
+                    break;
                 }
-                monday = next;
+                monday = add_days(day, 7);
+            }
+            weeks = Buckets::new(bounds);
+        }
+
+        let duration = rules.duration_seconds();
+        let before = buffer_seconds(rules.buffer_before_mins.get());
+        let after = buffer_seconds(rules.buffer_after_mins.get());
+        let mut busy = Vec::new();
+        let mut add = |start: i64, end: i64| {
+            if end > low && start < high {
+                busy.push(Forbidden { start, end });
+            }
+        };
+        // Bookings outside this span can neither collide with a slot in [low, high) nor count
+        // toward a limit there; skipping them first keeps narrow queries cheap.
+        let reach = duration + MAX_BUFFER_SECONDS;
+        let outer_start = (low - reach).min(days.start()).min(weeks.start());
+        let outer_end = (high + reach).max(days.end()).max(weeks.end());
+        for booking in engine.bookings {
+            let (start, end) = (floor_second(booking.start), ceil_second(booking.end));
+            if start >= outer_end || end.max(start) < outer_start {
+                continue;
+            }
+            if Some(booking.id) == engine.ignore_booking {
+                continue;
+            }
+            days.count(start);
+            weeks.count(start);
+            if end <= start {
+                continue;
+            }
+            let booked_before = buffer_seconds(booking.buffer_before_mins);
+            let booked_after = buffer_seconds(booking.buffer_after_mins);
+            // A new meeting [s, s + duration) with buffers before/after collides with the
+            // booking [start, end) held with buffers booked_before/booked_after exactly when
+            // start - duration - max(after, booked_before) < s < end + max(before, booked_after).
+            add(
+                start - duration - after.max(booked_before) + 1,
+                end + before.max(booked_after),
+            );
+        }
+        for interval in engine.busy {
+            let (start, end) = (floor_second(interval.start), ceil_second(interval.end));
+            if end > start {
+                // External busy time has no buffers of its own.
+                add(start - duration - after + 1, end + before);
             }
         }
-        constraints
+        Self {
+            busy: merge(busy),
+            full_days: days.reached(rules.daily_limit),
+            full_weeks: weeks.reached(rules.weekly_limit),
+        }
     }
 
     /// True when no constraint forbids `start`. Calls must come in increasing `start` order
@@ -136,51 +160,21 @@ fn hits(list: &[Forbidden], cursor: &mut usize, start: i64) -> bool {
     list.get(*cursor).is_some_and(|item| item.start <= start)
 }
 
+const DAY_SECONDS: i64 = 86_400;
+const WEEK_SECONDS: i64 = 7 * DAY_SECONDS;
+const MAX_BUFFER_SECONDS: i64 = BufferMinutes::MAX as i64 * 60;
+
 /// Minutes of a stored booking buffer as seconds, clamped to what a buffer may be.
 fn buffer_seconds(minutes: i32) -> i64 {
     i64::from(minutes.clamp(0, BufferMinutes::MAX)) * 60
 }
 
-/// The slot starts that busy time forbids, merged, limited to those touching `[low, high)`.
+/// Sorts forbidden starts and joins overlapping or touching ones.
 ///
-/// A new meeting `[s, s + duration)` with buffers `before`/`after` collides with a booking
-/// `[start, end)` made with buffers `booked_before`/`booked_after` exactly when
-/// `start - duration - max(after, booked_before) < s < end + max(before, booked_after)`, and
-/// with an external busy interval when `start - duration - after < s < end + before`.
-fn busy_starts(engine: &SlotEngine<'_>, low: i64, high: i64) -> Vec<Forbidden> {
-    let rules = engine.rules;
-    let duration = rules.duration_seconds();
-    let before = buffer_seconds(rules.buffer_before_mins.get());
-    let after = buffer_seconds(rules.buffer_after_mins.get());
-    let mut forbidden = Vec::with_capacity(engine.bookings.len() + engine.busy.len());
-    let mut add = |start: i64, end: i64| {
-        if end > low && start < high {
-            forbidden.push(Forbidden { start, end });
-        }
-    };
-    for booking in engine.bookings {
-        if Some(booking.id) == engine.ignore_booking {
-            continue;
-        }
-        let (start, end) = (floor_second(booking.start), ceil_second(booking.end));
-        if end <= start {
-            continue;
-        }
-        let booked_before = buffer_seconds(booking.buffer_before_mins);
-        let booked_after = buffer_seconds(booking.buffer_after_mins);
-        add(
-            start - duration - after.max(booked_before) + 1,
-            end + before.max(booked_after),
-        );
-    }
-    for interval in engine.busy {
-        let (start, end) = (floor_second(interval.start), ceil_second(interval.end));
-        if end <= start {
-            continue;
-        }
-        add(start - duration - after + 1, end + before);
-    }
-    forbidden.sort_unstable_by_key(|item| item.start);
+/// The sort is stable and adapts to runs, so bookings passed in start order (as a store
+/// returns them) cost a linear pass; any order is still correct.
+fn merge(mut forbidden: Vec<Forbidden>) -> Vec<Forbidden> {
+    forbidden.sort_by_key(|item| item.start);
     forbidden.dedup_by(|next, kept| {
         let overlaps = next.start <= kept.end;
         if overlaps {
@@ -189,4 +183,68 @@ fn busy_starts(engine: &SlotEngine<'_>, low: i64, high: i64) -> Vec<Forbidden> {
         overlaps
     });
     forbidden
+}
+
+/// Consecutive periods (host-local days or weeks) with a booking count each; `PERIOD` is
+/// their typical length in seconds, used to guess a start's period in one step.
+#[derive(Debug, Default)]
+struct Buckets<const PERIOD: i64> {
+    /// Period starts, increasing; the last one is the end of the last period.
+    bounds: Vec<i64>,
+    counts: Vec<usize>,
+}
+
+impl<const PERIOD: i64> Buckets<PERIOD> {
+    fn new(bounds: Vec<i64>) -> Self {
+        let counts = vec![0; bounds.len().saturating_sub(1)];
+        Self { bounds, counts }
+    }
+
+    /// Where the first period starts (`i64::MAX` when there are none).
+    fn start(&self) -> i64 {
+        self.bounds.first().copied().unwrap_or(i64::MAX)
+    }
+
+    /// Where the last period ends (`i64::MIN` when there are none).
+    fn end(&self) -> i64 {
+        self.bounds.last().copied().unwrap_or(i64::MIN)
+    }
+
+    /// Counts a booking starting at `start` in its period, if it falls in one.
+    #[inline]
+    fn count(&mut self, start: i64) {
+        let (Some(&first), Some(&end)) = (self.bounds.first(), self.bounds.last()) else {
+            return;
+        };
+        if self.counts.is_empty() || start < first || start >= end {
+            return;
+        }
+        // Periods are near `period` long (DST days are an hour off), so the guess is at most
+        // one or two periods out; walk to the right one.
+        let last = self.counts.len() - 1;
+        let mut index = usize::try_from((start - first) / PERIOD).map_or(last, |i| i.min(last));
+        while index > 0 && self.bounds[index] > start {
+            index -= 1;
+        }
+        while index < last && self.bounds[index + 1] <= start {
+            index += 1;
+        }
+        self.counts[index] += 1;
+    }
+
+    /// The periods holding at least `limit` bookings.
+    fn reached(&self, limit: Option<BookingLimit>) -> Vec<Forbidden> {
+        let Some(limit) = limit.and_then(|limit| usize::try_from(limit.get()).ok()) else {
+            return Vec::new();
+        };
+        self.counts
+            .iter()
+            .zip(self.bounds.windows(2))
+            .filter(|(count, _)| **count >= limit)
+            .map(|(_, pair)| Forbidden {
+                start: pair[0],
+                end: pair[1],
+            })
+            .collect()
+    }
 }
