@@ -312,7 +312,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                             weekly_limit.map(|l| BookingLimit::new(l).unwrap());
                         host.now = at(base, -now);
                         if fractional {
-                            host.now = host.now + SignedDuration::from_nanos(i64::from(nanos));
+                            host.now += SignedDuration::from_nanos(i64::from(nanos));
                         }
                         let start = at(base, range_start);
                         Scenario {
@@ -491,17 +491,15 @@ fn oracle_slots(host: &Host, range: (Timestamp, Timestamp)) -> BTreeSet<Timestam
             date.weekday() == jiff::civil::Weekday::Monday && previous_date != Some(date);
         if open && !previous_open {
             runs.push((vec![t], t));
-        } else if open && starts_monday {
-            if let Some(run) = runs.last_mut() {
-                if previous_monday.is_some_and(|m| *run.0.last().unwrap() <= m) {
-                    run.0.push(t);
-                }
-            }
+        } else if open
+            && starts_monday
+            && let Some(run) = runs.last_mut()
+            && previous_monday.is_some_and(|m| run.0.last().is_some_and(|anchor| *anchor <= m))
+        {
+            run.0.push(t);
         }
-        if open {
-            if let Some(run) = runs.last_mut() {
-                run.1 = t + minute;
-            }
+        if open && let Some(run) = runs.last_mut() {
+            run.1 = t + minute;
         }
         if starts_monday {
             previous_monday = Some(t);
