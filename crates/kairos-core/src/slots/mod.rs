@@ -64,7 +64,8 @@
 //!
 //! Inputs may come in any order. The engine filters them to the query, sorts them once and walks
 //! sorted interval lists with cursors: the work is `O(n log n)` in the bookings and busy
-//! intervals plus `O(days + slots)`, never per minute. The query is clamped to the booking
+//! intervals plus `O(days + slots)`, never per minute. The sort adapts to runs, so bookings
+//! and busy intervals passed in start order (as a store returns them) cost a linear pass. The query is clamped to the booking
 //! window (at most 731 days), so no input makes it run long. It allocates a fixed number of
 //! vectors per call (their sizes follow the input and the output), never one per day or per slot
 //! — except [`group_by_local_date`], which allocates one vector per day it returns.
