@@ -1,0 +1,226 @@
+//! Reading PostgreSQL rows back into domain types. Anything that fails to decode or parse is
+//! [`StoreError::Corrupt`]: the database only ever receives validated values.
+
+use jiff::Timestamp;
+use kairos_core::event_type::EventColor;
+use kairos_core::ids::{AccountId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId};
+use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow};
+use kairos_core::settings::{
+    BookingLimit, BufferMinutes, DurationMinutes, HostSettings, NoticeHours, WindowDays,
+};
+use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
+use kairos_core::zone::TimeZoneName;
+use kairos_store::{
+    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Role, StoreError,
+    StoreResult, Tenant, User,
+};
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::types::{PgDate, PgTimestamp};
+
+fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{column}: {error}"))
+}
+
+fn get<'r, T>(row: &'r PgRow, column: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    row.try_get(column).map_err(|e| corrupt(column, e))
+}
+
+fn id<T>(row: &PgRow, column: &str, wrap: fn(Uuid) -> T) -> StoreResult<T> {
+    get::<Uuid>(row, column).map(wrap)
+}
+
+fn id_opt<T>(row: &PgRow, column: &str, wrap: fn(Uuid) -> T) -> StoreResult<Option<T>> {
+    get::<Option<Uuid>>(row, column).map(|value| value.map(wrap))
+}
+
+fn parsed<T, E: std::fmt::Display>(
+    row: &PgRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> StoreResult<T> {
+    let text: String = get(row, column)?;
+    parse(&text).map_err(|e| corrupt(column, e))
+}
+
+fn parsed_opt<T, E: std::fmt::Display>(
+    row: &PgRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> StoreResult<Option<T>> {
+    let text: Option<String> = get(row, column)?;
+    text.map(|t| parse(&t).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn json<T: DeserializeOwned>(row: &PgRow, column: &str) -> StoreResult<T> {
+    get::<Json<T>>(row, column).map(|Json(value)| value)
+}
+
+fn json_opt<T: DeserializeOwned>(row: &PgRow, column: &str) -> StoreResult<Option<T>> {
+    get::<Option<Json<T>>>(row, column).map(|value| value.map(|Json(inner)| inner))
+}
+
+fn bounded<T, E: std::fmt::Display>(
+    row: &PgRow,
+    column: &str,
+    make: impl FnOnce(i64) -> Result<T, E>,
+) -> StoreResult<T> {
+    let value: i32 = get(row, column)?;
+    make(i64::from(value)).map_err(|e| corrupt(column, e))
+}
+
+fn bounded_opt<T, E: std::fmt::Display>(
+    row: &PgRow,
+    column: &str,
+    make: impl FnOnce(i64) -> Result<T, E>,
+) -> StoreResult<Option<T>> {
+    let value: Option<i32> = get(row, column)?;
+    value
+        .map(|v| make(i64::from(v)).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn instant(row: &PgRow, column: &str) -> StoreResult<Timestamp> {
+    get::<PgTimestamp>(row, column).map(|PgTimestamp(at)| at)
+}
+
+fn instant_opt(row: &PgRow, column: &str) -> StoreResult<Option<Timestamp>> {
+    get::<Option<PgTimestamp>>(row, column).map(|value| value.map(|PgTimestamp(at)| at))
+}
+
+fn date(row: &PgRow, column: &str) -> StoreResult<jiff::civil::Date> {
+    get::<PgDate>(row, column).map(|PgDate(day)| day)
+}
+
+fn count(row: &PgRow, column: &str) -> StoreResult<u64> {
+    let value: i64 = get(row, column)?;
+    u64::try_from(value).map_err(|e| corrupt(column, e))
+}
+
+pub(crate) fn tenant_from_row(row: &PgRow) -> StoreResult<Tenant> {
+    Ok(Tenant {
+        id: id(row, "id", TenantId::from_uuid)?,
+        slug: parsed(row, "slug", Slug::parse)?,
+        name: parsed(row, "name", DisplayName::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn account_from_row(row: &PgRow) -> StoreResult<Account> {
+    Ok(Account {
+        id: id(row, "id", AccountId::from_uuid)?,
+        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
+        email: parsed(row, "email", EmailAddress::parse)?,
+        role: parsed(row, "role", Role::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn user_from_row(row: &PgRow) -> StoreResult<User> {
+    Ok(User {
+        id: id(row, "id", UserId::from_uuid)?,
+        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
+        account_id: id_opt(row, "account_id", AccountId::from_uuid)?,
+        username: parsed(row, "username", Username::parse)?,
+        display_name: parsed(row, "display_name", DisplayName::parse)?,
+        email: parsed(row, "email", EmailAddress::parse)?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        avatar_url: get(row, "avatar_url")?,
+        is_active: get(row, "is_active")?,
+        settings: HostSettings {
+            minimum_notice_hours: bounded(row, "minimum_notice_hours", NoticeHours::new)?,
+            booking_window_days: bounded(row, "booking_window_days", WindowDays::new)?,
+            buffer_before_mins: bounded(row, "buffer_before_mins", BufferMinutes::new)?,
+            buffer_after_mins: bounded(row, "buffer_after_mins", BufferMinutes::new)?,
+            daily_limit: bounded_opt(row, "daily_limit", BookingLimit::new)?,
+            weekly_limit: bounded_opt(row, "weekly_limit", BookingLimit::new)?,
+            default_duration: bounded(row, "default_duration", DurationMinutes::new)?,
+        },
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn event_type_from_row(row: &PgRow) -> StoreResult<EventType> {
+    Ok(EventType {
+        id: id(row, "id", EventTypeId::from_uuid)?,
+        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
+        user_id: id(row, "user_id", UserId::from_uuid)?,
+        fields: EventTypeFields {
+            name: parsed(row, "name", DisplayName::parse)?,
+            slug: parsed(row, "slug", Slug::parse)?,
+            description: parsed_opt(row, "description", LongText::parse)?,
+            duration: bounded(row, "duration", DurationMinutes::new)?,
+            slot_interval: bounded_opt(row, "slot_interval", DurationMinutes::new)?,
+            color: parsed(row, "color", |c| {
+                serde_json::from_value::<EventColor>(serde_json::Value::String(c.to_owned()))
+            })?,
+            location: json(row, "location")?,
+            custom_questions: json(row, "custom_questions")?,
+            reminder_settings: json(row, "reminder_settings")?,
+            setting_overrides: json_opt(row, "setting_overrides")?.unwrap_or_default(),
+            is_active: get(row, "is_active")?,
+        },
+        archived_at: instant_opt(row, "archived_at")?,
+        booking_count: count(row, "booking_count")?,
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn availability_from_row(row: &PgRow) -> StoreResult<Availability> {
+    Ok(Availability {
+        user_id: id(row, "user_id", UserId::from_uuid)?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        weekly_schedule: json(row, "weekly_schedule")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn date_override_from_row(row: &PgRow) -> StoreResult<DateOverride> {
+    Ok(DateOverride {
+        date: date(row, "date")?,
+        windows: json(row, "windows")?,
+    })
+}
+
+pub(crate) fn blocked_date_from_row(row: &PgRow) -> StoreResult<BlockedDate> {
+    let all_day: bool = get(row, "is_all_day")?;
+    let start: Option<String> = get(row, "start_time")?;
+    let end: Option<String> = get(row, "end_time")?;
+    let hours = match (all_day, start, end) {
+        (false, Some(start), Some(end)) => {
+            Some(TimeWindow::parse(&start, &end).map_err(|e| corrupt("start_time", e))?)
+        }
+        _ => None,
+    };
+    let period = BlockedPeriod::new(date(row, "start_date")?, date(row, "end_date")?, hours)
+        .map_err(|e| corrupt("end_date", e))?;
+    Ok(BlockedDate {
+        id: id(row, "id", BlockedDateId::from_uuid)?,
+        user_id: id(row, "user_id", UserId::from_uuid)?,
+        period,
+        reason: parsed_opt(row, "reason", LongText::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn change_from_row(row: &PgRow) -> StoreResult<Change> {
+    Ok(Change {
+        id: id(row, "id", ChangeId::from_uuid)?,
+        entity_type: get(row, "entity_type")?,
+        entity_id: get(row, "entity_id")?,
+        action: get(row, "action")?,
+        actor_id: id_opt(row, "actor_id", AccountId::from_uuid)?,
+        details: json_opt(row, "details")?.unwrap_or(serde_json::Value::Null),
+        created_at: instant(row, "created_at")?,
+    })
+}
