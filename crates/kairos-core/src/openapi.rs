@@ -87,7 +87,9 @@ schema!(
 impl PartialSchema for TimeWindow {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
-            .description(Some("A wall-clock window [start, end) within one day; start < end."))
+            .description(Some(
+                "A wall-clock window [start, end) within one day; start < end.",
+            ))
             .property("start", WallTime::schema())
             .property("end", WallTime::schema())
             .required("start")
@@ -136,4 +138,13 @@ macro_rules! id_schema {
         );
     )+};
 }
-id_schema!(TenantId, AccountId, UserId, EventTypeId, BlockedDateId, BookingId, ApiTokenId, ChangeId);
+id_schema!(
+    TenantId,
+    AccountId,
+    UserId,
+    EventTypeId,
+    BlockedDateId,
+    BookingId,
+    ApiTokenId,
+    ChangeId
+);

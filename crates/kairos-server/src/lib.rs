@@ -28,6 +28,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use kairos_core::clock::{Clock, SystemClock};
 use kairos_store::Store;
+use kairos_store_postgres::PgStore;
 use kairos_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -45,7 +46,13 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
             .with_context(|| format!("opening the SQLite database {url}"))?;
         return Ok(Arc::new(store));
     }
-    anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PgStore::connect(url)
+            .await
+            .context("connecting to PostgreSQL")?;
+        return Ok(Arc::new(store));
+    }
+    anyhow::bail!("unsupported database URL: use sqlite://PATH or postgres://…")
 }
 
 /// Runs the command the CLI asked for.
