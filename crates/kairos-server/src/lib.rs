@@ -84,7 +84,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             )
             .await
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            .map_err(|error| match error {
+                ApiError::Validation { field, message } => {
+                    anyhow::anyhow!("invalid {field}: {message}")
+                }
+                ApiError::Conflict { field, message, .. } => {
+                    anyhow::anyhow!("{}: {message}", field.unwrap_or_default())
+                }
+                other => anyhow::anyhow!("{other}"),
+            })?;
             let json = serde_json::to_string_pretty(&created)?;
             #[allow(clippy::print_stdout)]
             {
