@@ -152,6 +152,7 @@ CREATE TABLE scheduling_bookings (
     buffer_before_mins  INTEGER NOT NULL DEFAULT 0,
     buffer_after_mins   INTEGER NOT NULL DEFAULT 0,
     manage_token_digest BLOB NOT NULL,
+    ical_uid            TEXT NOT NULL,
     sequence            INTEGER NOT NULL DEFAULT 0,
     google_event_id     TEXT,
     meet_link           TEXT,

@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bookings;
 mod rows;
 
 use std::str::FromStr;
@@ -15,17 +16,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
-    AccountId, ApiTokenId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId,
+    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
 };
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
 use kairos_store::{
-    Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Change,
-    ChangeFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, NewAccount,
-    NewApiToken, NewBlockedDate, NewChange, NewOwner, NewTenant, NewUser, Page, PageRequest,
-    Principal, Role, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
-    UserUpdate,
+    Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
+    BookingCheck, BookingFilter, Change, ChangeFilter, DeleteOutcome, EventType, EventTypeFields,
+    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewBooking, NewChange, NewOwner,
+    NewTenant, NewUser, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store, StoreError,
+    StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -45,7 +47,7 @@ pub struct SqliteStore {
 }
 
 /// Maps a driver error, turning known unique constraints into conflicts that name the field.
-fn map_error(error: sqlx::Error) -> StoreError {
+pub(crate) fn map_error(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &error {
         let message = db.message();
         if db.is_unique_violation() {
@@ -111,7 +113,7 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn write(&self) -> StoreResult<Tx> {
+    pub(crate) async fn write(&self) -> StoreResult<Tx> {
         self.pool
             .begin_with("BEGIN IMMEDIATE")
             .await
@@ -119,7 +121,7 @@ impl SqliteStore {
     }
 }
 
-async fn commit(tx: Tx) -> StoreResult<()> {
+pub(crate) async fn commit(tx: Tx) -> StoreResult<()> {
     tx.commit().await.map_err(map_error)
 }
 
@@ -148,7 +150,7 @@ async fn record(
 }
 
 #[allow(clippy::disallowed_methods)]
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     // Row timestamps (created_at, updated_at) record when the database changed; they are not
     // part of any rule, so the store reads the system clock for them.
     Timestamp::now()
@@ -1118,6 +1120,87 @@ impl Store for SqliteStore {
         )
         .await?;
         commit(tx).await
+    }
+
+    async fn schedule_snapshot(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        self.sqlite_schedule_snapshot(tenant, host, span_start, span_end, ignore)
+            .await
+    }
+
+    async fn create_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        self.sqlite_create_booking(tenant, actor, booking, check)
+            .await
+    }
+
+    async fn reschedule_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        now: Timestamp,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        self.sqlite_reschedule_booking(tenant, actor, id, now, booking, check)
+            .await
+    }
+
+    async fn cancel_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        by: CancelledBy,
+        reason: Option<String>,
+    ) -> StoreResult<Booking> {
+        self.sqlite_cancel_booking(tenant, actor, id, by, reason)
+            .await
+    }
+
+    async fn set_booking_outcome(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        status: BookingStatus,
+    ) -> StoreResult<Booking> {
+        self.sqlite_set_booking_outcome(tenant, actor, id, status)
+            .await
+    }
+
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
+        self.sqlite_booking(tenant, id).await
+    }
+
+    async fn list_bookings(
+        &self,
+        tenant: TenantId,
+        filter: BookingFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Booking>> {
+        self.sqlite_list_bookings(tenant, filter, page).await
+    }
+
+    async fn bookings_created_between(
+        &self,
+        tenant: TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<Booking>> {
+        self.sqlite_bookings_created_between(tenant, from, to).await
     }
 
     async fn list_changes(

@@ -243,3 +243,54 @@ pub(crate) fn change_from_row(row: &SqliteRow) -> StoreResult<Change> {
         created_at: instant(row, "created_at")?,
     })
 }
+
+pub(crate) fn existing_booking_from_row(
+    row: &SqliteRow,
+) -> StoreResult<kairos_core::slots::ExistingBooking> {
+    Ok(kairos_core::slots::ExistingBooking {
+        id: parsed(row, "id", kairos_core::ids::BookingId::from_str)?,
+        start: instant(row, "start_time")?,
+        end: instant(row, "end_time")?,
+        buffer_before_mins: get(row, "buffer_before_mins")?,
+        buffer_after_mins: get(row, "buffer_after_mins")?,
+    })
+}
+
+pub(crate) fn booking_from_row(row: &SqliteRow) -> StoreResult<kairos_store::Booking> {
+    use kairos_core::booking::{BookingStatus, CancelledBy};
+    use kairos_core::ids::BookingId;
+    let digest: Vec<u8> = get(row, "manage_token_digest")?;
+    let cancelled_by: Option<String> = get(row, "cancelled_by")?;
+    Ok(kairos_store::Booking {
+        id: parsed(row, "id", BookingId::from_str)?,
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        event_type_id: parsed(row, "event_type_id", EventTypeId::from_str)?,
+        host_user_id: parsed(row, "host_user_id", UserId::from_str)?,
+        event_type_name: get(row, "event_type_name")?,
+        host_name: get(row, "host_name")?,
+        host_email: get(row, "host_email")?,
+        invitee: json(row, "invitee")?,
+        start_time: instant(row, "start_time")?,
+        end_time: instant(row, "end_time")?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        status: parsed(row, "status", BookingStatus::parse)?,
+        location: json(row, "location")?,
+        buffer_before_mins: get(row, "buffer_before_mins")?,
+        buffer_after_mins: get(row, "buffer_after_mins")?,
+        ical_uid: get(row, "ical_uid")?,
+        sequence: get(row, "sequence")?,
+        cancelled_by: match cancelled_by.as_deref() {
+            None => None,
+            Some("host") => Some(CancelledBy::Host),
+            Some("invitee") => Some(CancelledBy::Invitee),
+            Some(other) => return Err(corrupt("cancelled_by", other)),
+        },
+        cancel_reason: get(row, "cancel_reason")?,
+        rescheduled_from: parsed_opt(row, "rescheduled_from", BookingId::from_str)?,
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+        manage_token_digest: digest
+            .try_into()
+            .map_err(|_| corrupt("manage_token_digest", "not 32 bytes"))?,
+    })
+}

@@ -37,7 +37,15 @@ macro_rules! conformance_tests {
             date_overrides_replace_per_date,
             blocked_dates_round_trip,
             every_change_writes_a_changelog_row,
-            tenants_never_see_each_others_rows
+            tenants_never_see_each_others_rows,
+            bookings_round_trip_and_list_by_filter,
+            a_refused_check_writes_nothing_and_sees_fresh_bookings,
+            snapshots_hold_what_the_engine_needs,
+            rescheduling_keeps_the_uid_and_raises_the_sequence,
+            only_confirmed_bookings_can_be_cancelled_or_moved,
+            outcomes_are_recorded_on_held_bookings,
+            deleting_a_booked_event_type_archives_it,
+            bookings_are_invisible_to_other_tenants
         );
     };
     (@each $open:path, $($check:ident),+) => {
@@ -777,4 +785,579 @@ pub async fn tenants_never_see_each_others_rows(store: &dyn Store) {
         .await
         .expect("still there");
     assert_eq!(still.fields, fields("intro"));
+}
+
+fn instant(text: &str) -> jiff::Timestamp {
+    text.parse().expect("test instant")
+}
+
+fn new_booking(event_type: &crate::EventType, start: &str, minutes: i64) -> crate::NewBooking {
+    let start = instant(start);
+    crate::NewBooking {
+        event_type_id: event_type.id,
+        host_user_id: event_type.user_id,
+        event_type_name: event_type.fields.name.to_string(),
+        host_name: "Host".to_owned(),
+        host_email: "host@example.com".to_owned(),
+        invitee: kairos_core::booking::Invitee {
+            name: name("Ivy Invitee"),
+            email: email("ivy@example.com"),
+            notes: Some(LongText::parse("Looking forward").expect("text")),
+            responses: [(
+                "company".to_owned(),
+                kairos_core::booking::Answer::Text("Acme".to_owned()),
+            )]
+            .into_iter()
+            .collect(),
+        },
+        start_time: start,
+        end_time: start + jiff::SignedDuration::from_mins(minutes),
+        timezone: zone("Asia/Kolkata"),
+        location: Location::google_meet(),
+        buffer_before_mins: 5,
+        buffer_after_mins: 10,
+        manage_token_digest: [9; 32],
+    }
+}
+
+fn allow_all(_: &crate::ScheduleSnapshot) -> Result<(), (&'static str, String)> {
+    Ok(())
+}
+
+async fn booked_type(store: &dyn Store) -> (TenantWithOwner, crate::EventType) {
+    let acme = tenant(store, "acme").await;
+    let event_type = store
+        .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
+        .await
+        .expect("event type");
+    (acme, event_type)
+}
+
+/// Bookings read back field for field and list by status, time, type and host.
+pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let first = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("first");
+    assert_eq!(first.status, kairos_core::booking::BookingStatus::Confirmed);
+    assert_eq!(first.invitee.email.as_str(), "ivy@example.com");
+    assert_eq!(first.invitee.responses.len(), 1);
+    assert_eq!(first.start_time, instant("2030-01-07T10:00:00Z"));
+    assert_eq!(first.end_time, instant("2030-01-07T10:30:00Z"));
+    assert_eq!(first.timezone.as_str(), "Asia/Kolkata");
+    assert_eq!((first.buffer_before_mins, first.buffer_after_mins), (5, 10));
+    assert_eq!(first.manage_token_digest, [9; 32]);
+    assert_eq!(first.sequence, 0);
+    assert!(!first.ical_uid.is_empty());
+    let read = store.booking(acme.tenant.id, first.id).await.expect("read");
+    assert_eq!(read.invitee, first.invitee);
+    let second = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("second");
+    store
+        .cancel_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            second.id,
+            kairos_core::booking::CancelledBy::Host,
+            None,
+        )
+        .await
+        .expect("cancel");
+    let all = store
+        .list_bookings(
+            acme.tenant.id,
+            crate::BookingFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .expect("all");
+    assert_eq!(all.total, 2);
+    assert_eq!(all.items[0].id, second.id, "newest start first");
+    let confirmed = store
+        .list_bookings(
+            acme.tenant.id,
+            crate::BookingFilter {
+                status: Some(kairos_core::booking::BookingStatus::Confirmed),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("confirmed");
+    assert_eq!(confirmed.total, 1);
+    let ranged = store
+        .list_bookings(
+            acme.tenant.id,
+            crate::BookingFilter {
+                from: Some(instant("2030-01-08T00:00:00Z")),
+                to: Some(instant("2030-01-09T00:00:00Z")),
+                event_type: Some(intro.id),
+                host: Some(acme.user.id),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("ranged");
+    assert_eq!(
+        ranged.items.iter().map(|b| b.id).collect::<Vec<_>>(),
+        vec![second.id]
+    );
+    let created = store
+        .bookings_created_between(
+            acme.tenant.id,
+            instant("2000-01-01T00:00:00Z"),
+            instant("2100-01-01T00:00:00Z"),
+        )
+        .await
+        .expect("created");
+    assert_eq!(created.len(), 2);
+}
+
+/// The check runs on data read inside the transaction, and a refusal writes nothing.
+pub async fn a_refused_check_writes_nothing_and_sees_fresh_bookings(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("first");
+    let seen = std::sync::Mutex::new(0usize);
+    let refuse = |snapshot: &crate::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
+        *seen.lock().expect("lock") = snapshot.bookings.len();
+        Err(("slot_unavailable", "taken".to_owned()))
+    };
+    let refused = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:15:00Z", 30),
+            &refuse,
+        )
+        .await;
+    match refused {
+        Err(StoreError::Rejected { code, .. }) => assert_eq!(code, "slot_unavailable"),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        1,
+        "the check saw the committed booking"
+    );
+    let all = store
+        .list_bookings(
+            acme.tenant.id,
+            crate::BookingFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .expect("list");
+    assert_eq!(all.total, 1);
+}
+
+/// A snapshot carries the host's zone and hours, the overrides and blocks of the dates it
+/// spans, and only the confirmed bookings overlapping the span.
+pub async fn snapshots_hold_what_the_engine_needs(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let host = acme.user.id;
+    store
+        .put_date_override(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            host,
+            DateOverride {
+                date: date(2030, 1, 7),
+                windows: DayWindows::none(),
+            },
+        )
+        .await
+        .expect("override");
+    store
+        .put_date_override(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            host,
+            DateOverride {
+                date: date(2030, 3, 1),
+                windows: DayWindows::none(),
+            },
+        )
+        .await
+        .expect("far override");
+    store
+        .create_blocked_date(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            host,
+            NewBlockedDate {
+                period: BlockedPeriod::new(date(2030, 1, 1), date(2030, 1, 8), None)
+                    .expect("period"),
+                reason: None,
+            },
+        )
+        .await
+        .expect("blocked");
+    let inside = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("inside");
+    let cancelled = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T12:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("to cancel");
+    store
+        .cancel_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            cancelled.id,
+            kairos_core::booking::CancelledBy::Invitee,
+            Some("ill".to_owned()),
+        )
+        .await
+        .expect("cancel");
+    store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-02-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("outside");
+    let snapshot = store
+        .schedule_snapshot(
+            acme.tenant.id,
+            host,
+            instant("2030-01-07T00:00:00Z"),
+            instant("2030-01-08T00:00:00Z"),
+            None,
+        )
+        .await
+        .expect("snapshot");
+    assert_eq!(snapshot.availability.timezone.as_str(), "Europe/London");
+    assert_eq!(snapshot.overrides.len(), 1);
+    assert_eq!(snapshot.blocked.len(), 1);
+    assert_eq!(snapshot.bookings.len(), 1);
+    assert_eq!(snapshot.bookings[0].id, inside.id);
+    assert_eq!(snapshot.bookings[0].buffer_after_mins, 10);
+    let ignoring = store
+        .schedule_snapshot(
+            acme.tenant.id,
+            host,
+            instant("2030-01-07T00:00:00Z"),
+            instant("2030-01-08T00:00:00Z"),
+            Some(inside.id),
+        )
+        .await
+        .expect("snapshot");
+    assert!(ignoring.bookings.is_empty());
+}
+
+/// A reschedule marks the old booking, links the new one, keeps the UID and raises SEQUENCE.
+pub async fn rescheduling_keeps_the_uid_and_raises_the_sequence(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let old = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("old");
+    let ignored_old = std::sync::Mutex::new(false);
+    let check = |snapshot: &crate::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
+        *ignored_old.lock().expect("lock") = snapshot.bookings.iter().all(|b| b.id != old.id);
+        Ok(())
+    };
+    let moved = store
+        .reschedule_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            old.id,
+            instant("2029-12-01T00:00:00Z"),
+            new_booking(&intro, "2030-01-07T10:15:00Z", 30),
+            &check,
+        )
+        .await
+        .expect("moved");
+    assert!(
+        *ignored_old.lock().expect("lock"),
+        "the booking being moved is not busy"
+    );
+    assert_eq!(moved.rescheduled_from, Some(old.id));
+    assert_eq!(moved.ical_uid, old.ical_uid);
+    assert_eq!(moved.sequence, old.sequence + 1);
+    assert_eq!(moved.status, kairos_core::booking::BookingStatus::Confirmed);
+    let old_now = store.booking(acme.tenant.id, old.id).await.expect("old");
+    assert_eq!(
+        old_now.status,
+        kairos_core::booking::BookingStatus::Rescheduled
+    );
+}
+
+/// Cancelled bookings cannot be cancelled again or moved; started ones cannot be moved.
+pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("booking");
+    let past = store
+        .reschedule_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            instant("2030-01-07T10:00:00Z"),
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await;
+    assert!(
+        matches!(
+            past,
+            Err(StoreError::Rejected {
+                code: "booking_in_past",
+                ..
+            })
+        ),
+        "{past:?}"
+    );
+    let cancelled = store
+        .cancel_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            kairos_core::booking::CancelledBy::Invitee,
+            Some("ill".to_owned()),
+        )
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.cancel_reason.as_deref(), Some("ill"));
+    assert_eq!(
+        cancelled.cancelled_by,
+        Some(kairos_core::booking::CancelledBy::Invitee)
+    );
+    assert_eq!(cancelled.sequence, 1);
+    let again = store
+        .cancel_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            kairos_core::booking::CancelledBy::Host,
+            None,
+        )
+        .await;
+    assert!(
+        matches!(
+            again,
+            Err(StoreError::Rejected {
+                code: "booking_not_confirmed",
+                ..
+            })
+        ),
+        "{again:?}"
+    );
+    let moved = store
+        .reschedule_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            instant("2029-01-01T00:00:00Z"),
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await;
+    assert!(
+        matches!(
+            moved,
+            Err(StoreError::Rejected {
+                code: "booking_not_confirmed",
+                ..
+            })
+        ),
+        "{moved:?}"
+    );
+    let changes = store
+        .list_changes(
+            acme.tenant.id,
+            ChangeFilter {
+                entity_type: Some("booking".to_owned()),
+                entity_id: Some(booking.id.to_string()),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("changes");
+    let actions: Vec<_> = changes.items.iter().map(|c| c.action.as_str()).collect();
+    assert_eq!(actions, ["cancelled", "created"]);
+}
+
+/// Completed and no-show are recorded on confirmed bookings, not on cancelled ones.
+pub async fn outcomes_are_recorded_on_held_bookings(store: &dyn Store) {
+    use kairos_core::booking::BookingStatus;
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("booking");
+    let done = store
+        .set_booking_outcome(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            BookingStatus::NoShow,
+        )
+        .await
+        .expect("no show");
+    assert_eq!(done.status, BookingStatus::NoShow);
+    let fixed = store
+        .set_booking_outcome(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            BookingStatus::Completed,
+        )
+        .await
+        .expect("completed");
+    assert_eq!(fixed.status, BookingStatus::Completed);
+    let wrong = store
+        .set_booking_outcome(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            booking.id,
+            BookingStatus::Cancelled,
+        )
+        .await;
+    assert!(matches!(wrong, Err(StoreError::Rejected { .. })));
+}
+
+/// Deleting an event type that has bookings archives it and keeps the bookings.
+pub async fn deleting_a_booked_event_type_archives_it(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("booking");
+    let outcome = store
+        .delete_event_type(acme.tenant.id, Actor::SYSTEM, intro.id)
+        .await
+        .expect("delete");
+    assert_eq!(outcome, DeleteOutcome::Archived);
+    let archived = store
+        .event_type(acme.tenant.id, intro.id)
+        .await
+        .expect("still readable");
+    assert!(archived.archived_at.is_some());
+    assert_eq!(archived.booking_count, 1);
+    store
+        .booking(acme.tenant.id, booking.id)
+        .await
+        .expect("booking kept");
+}
+
+/// No booking of tenant A can be read, cancelled, moved or listed through tenant B.
+pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let globex = tenant(store, "globex").await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+        )
+        .await
+        .expect("booking");
+    let other = globex.tenant.id;
+    expect_not_found(store.booking(other, booking.id).await);
+    expect_not_found(
+        store
+            .cancel_booking(
+                other,
+                Actor::SYSTEM,
+                booking.id,
+                kairos_core::booking::CancelledBy::Invitee,
+                None,
+            )
+            .await,
+    );
+    expect_not_found(
+        store
+            .reschedule_booking(
+                other,
+                Actor::SYSTEM,
+                booking.id,
+                instant("2029-01-01T00:00:00Z"),
+                new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+                &allow_all,
+            )
+            .await,
+    );
+    expect_not_found(
+        store
+            .create_booking(
+                other,
+                Actor::SYSTEM,
+                new_booking(&intro, "2030-01-09T10:00:00Z", 30),
+                &allow_all,
+            )
+            .await,
+    );
+    let listed = store
+        .list_bookings(
+            other,
+            crate::BookingFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .expect("list");
+    assert_eq!(listed.total, 0);
+    let still = store
+        .booking(acme.tenant.id, booking.id)
+        .await
+        .expect("own");
+    assert_eq!(still.status, kairos_core::booking::BookingStatus::Confirmed);
 }

@@ -10,6 +10,10 @@ pub enum StoreError {
         field: &'static str,
         message: String,
     },
+    /// A booking rule refused the change (the slot is taken, the booking is cancelled or past…);
+    /// `code` is stable and machine-readable, e.g. `slot_unavailable`.
+    #[error("{message}")]
+    Rejected { code: &'static str, message: String },
     /// Stored data could not be read back into domain types (a bug or a manual edit).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -23,6 +27,14 @@ impl StoreError {
     pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
             field,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal by a booking rule.
+    pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rejected {
+            code,
             message: message.into(),
         }
     }

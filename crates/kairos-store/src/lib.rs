@@ -17,8 +17,10 @@ mod error;
 mod models;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use jiff::civil::Date;
-use kairos_core::ids::{AccountId, BlockedDateId, EventTypeId, TenantId, UserId};
+use kairos_core::booking::{BookingStatus, CancelledBy};
+use kairos_core::ids::{AccountId, BlockedDateId, BookingId, EventTypeId, TenantId, UserId};
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{Slug, Username};
 
@@ -226,6 +228,84 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         actor: Actor,
         id: BlockedDateId,
     ) -> StoreResult<()>;
+
+    // --- bookings -----------------------------------------------------------------------------
+
+    /// The host's availability, overrides, blocked periods and confirmed bookings overlapping
+    /// `[span_start, span_end)`, read in one transaction. `ignore` leaves one booking out (the
+    /// one being rescheduled).
+    async fn schedule_snapshot(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot>;
+
+    /// Writes a booking in one transaction that serialises on the host (PostgreSQL advisory
+    /// lock, SQLite `BEGIN IMMEDIATE`), reads a fresh snapshot around the new booking, asks
+    /// `check`, and only then inserts (DESIGN 3). A refusal is [`StoreError::Rejected`]; an
+    /// overlap the database itself refuses is a conflict on `startTime`.
+    async fn create_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking>;
+
+    /// Moves a confirmed, not yet started booking: in one transaction (same lock and check as
+    /// [`Store::create_booking`], the old booking not counted), marks the old one `rescheduled`
+    /// and writes the new one with `rescheduled_from`, the same iCalendar UID and a higher
+    /// sequence. Refused with `booking_not_confirmed` / `booking_in_past`.
+    async fn reschedule_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        now: Timestamp,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking>;
+
+    /// Cancels a confirmed booking (refused with `booking_not_confirmed` otherwise).
+    async fn cancel_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        by: CancelledBy,
+        reason: Option<String>,
+    ) -> StoreResult<Booking>;
+
+    /// Marks a booking `completed` or `no_show` (from `confirmed`, `completed` or `no_show`).
+    async fn set_booking_outcome(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        status: BookingStatus,
+    ) -> StoreResult<Booking>;
+
+    /// A booking by id.
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking>;
+
+    /// Bookings by start time (newest first), filtered.
+    async fn list_bookings(
+        &self,
+        tenant: TenantId,
+        filter: BookingFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Booking>>;
+
+    /// Bookings created in `[from, to)`, any status, for analytics (oldest first).
+    async fn bookings_created_between(
+        &self,
+        tenant: TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<Booking>>;
 
     // --- changelog ----------------------------------------------------------------------------
 

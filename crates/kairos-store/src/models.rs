@@ -2,10 +2,14 @@
 //! read back from storage is as valid as one that came through the API.
 
 use jiff::Timestamp;
+use kairos_core::booking::{BookingStatus, CancelledBy, Invitee};
 use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
-use kairos_core::ids::{AccountId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId};
-use kairos_core::schedule::{BlockedPeriod, WeeklySchedule};
+use kairos_core::ids::{
+    AccountId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
+};
+use kairos_core::schedule::{BlockedPeriod, DateOverride, WeeklySchedule};
 use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
+use kairos_core::slots::ExistingBooking;
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use serde::Serialize;
@@ -409,4 +413,91 @@ impl<T> Page<T> {
             offset: self.offset,
         }
     }
+}
+
+/// Everything the slot engine needs about one host, read in one consistent snapshot.
+#[derive(Debug, Clone)]
+pub struct ScheduleSnapshot {
+    pub availability: Availability,
+    /// Overrides of the host-local dates the span touches (one day of margin each side).
+    pub overrides: Vec<DateOverride>,
+    /// Blocked periods touching those dates.
+    pub blocked: Vec<BlockedPeriod>,
+    /// The host's confirmed bookings (every event type) overlapping the span, by start.
+    pub bookings: Vec<ExistingBooking>,
+}
+
+/// How a booking-changing transaction asks the caller whether the change is allowed, given
+/// a snapshot read inside the transaction after the host's lock was taken. `Err((code,
+/// message))` refuses the change with [`StoreError::Rejected`].
+pub type BookingCheck<'a> =
+    dyn Fn(&ScheduleSnapshot) -> Result<(), (&'static str, String)> + Send + Sync + 'a;
+
+/// A booking to write.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub event_type_id: EventTypeId,
+    pub host_user_id: UserId,
+    pub event_type_name: String,
+    pub host_name: String,
+    pub host_email: String,
+    pub invitee: Invitee,
+    pub start_time: Timestamp,
+    pub end_time: Timestamp,
+    /// The invitee's zone.
+    pub timezone: TimeZoneName,
+    pub location: Location,
+    pub buffer_before_mins: i32,
+    pub buffer_after_mins: i32,
+    /// SHA-256 of the secret in the invitee's cancel and reschedule links.
+    pub manage_token_digest: [u8; 32],
+}
+
+/// A booking (the spec's `scheduling_bookings`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Booking {
+    pub id: BookingId,
+    pub tenant_id: TenantId,
+    pub event_type_id: EventTypeId,
+    pub host_user_id: UserId,
+    pub event_type_name: String,
+    pub host_name: String,
+    pub host_email: String,
+    pub invitee: Invitee,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub start_time: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub end_time: Timestamp,
+    pub timezone: TimeZoneName,
+    pub status: BookingStatus,
+    pub location: Location,
+    pub buffer_before_mins: i32,
+    pub buffer_after_mins: i32,
+    /// The iCalendar UID, shared by every booking of a reschedule chain.
+    pub ical_uid: String,
+    /// The iCalendar SEQUENCE: raised by every change.
+    pub sequence: i32,
+    pub cancelled_by: Option<CancelledBy>,
+    pub cancel_reason: Option<String>,
+    pub rescheduled_from: Option<BookingId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+    #[serde(skip)]
+    pub manage_token_digest: [u8; 32],
+}
+
+/// Which bookings to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BookingFilter {
+    pub status: Option<BookingStatus>,
+    /// Bookings starting at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Bookings starting before this instant.
+    pub to: Option<Timestamp>,
+    pub event_type: Option<EventTypeId>,
+    pub host: Option<UserId>,
 }

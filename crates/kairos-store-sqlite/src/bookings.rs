@@ -1,0 +1,500 @@
+//! Bookings on SQLite. Every change is one `BEGIN IMMEDIATE` transaction: SQLite has a single
+//! writer, so taking the write lock first serialises all booking changes (of every host), and
+//! the snapshot the caller's check sees is the latest committed state (DESIGN 3).
+
+use jiff::Timestamp;
+use kairos_core::booking::{BookingStatus, CancelledBy};
+use kairos_core::ids::{BookingId, TenantId, UserId};
+use kairos_core::slots::{ExistingBooking, load_range};
+use kairos_store::{
+    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
+    ScheduleSnapshot, StoreError, StoreResult,
+};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+use crate::rows::{
+    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
+    json_text, to_seconds,
+};
+use crate::{SqliteStore, commit, map_error, now, record};
+
+pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+    start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+    cancelled_by, cancel_reason, rescheduled_from, created_at, updated_at";
+
+/// Reads the snapshot on an open connection (inside the caller's transaction).
+pub(crate) async fn load_snapshot(
+    conn: &mut SqliteConnection,
+    tenant: TenantId,
+    host: UserId,
+    span_start: Timestamp,
+    span_end: Timestamp,
+    ignore: Option<BookingId>,
+) -> StoreResult<ScheduleSnapshot> {
+    let row = sqlx::query(
+        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = ? AND user_id = ?",
+    )
+    .bind(tenant.to_string())
+    .bind(host.to_string())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    let availability = availability_from_row(&row)?;
+    let zone = availability.timezone.time_zone();
+    let first = zone
+        .to_datetime(span_start)
+        .date()
+        .yesterday()
+        .unwrap_or(jiff::civil::Date::MIN);
+    let last = zone
+        .to_datetime(span_end)
+        .date()
+        .tomorrow()
+        .unwrap_or(jiff::civil::Date::MAX);
+    let overrides = sqlx::query(
+        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = ? AND user_id = ? AND date >= ? AND date <= ? ORDER BY date",
+    )
+    .bind(tenant.to_string())
+    .bind(host.to_string())
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(date_override_from_row)
+    .collect::<StoreResult<Vec<_>>>()?;
+    let blocked = sqlx::query(
+        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
+         FROM scheduling_blocked_dates WHERE tenant_id = ? AND user_id = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date",
+    )
+    .bind(tenant.to_string())
+    .bind(host.to_string())
+    .bind(last.to_string())
+    .bind(first.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(|row| blocked_date_from_row(row).map(|b| b.period))
+    .collect::<StoreResult<Vec<_>>>()?;
+    let ignored = ignore.map(|id| id.to_string());
+    let bookings = sqlx::query(
+        "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
+         WHERE tenant_id = ?1 AND host_user_id = ?2 AND status = 'confirmed' AND start_time < ?3 AND end_time > ?4
+           AND (?5 IS NULL OR id <> ?5)
+         ORDER BY start_time",
+    )
+    .bind(tenant.to_string())
+    .bind(host.to_string())
+    .bind(to_seconds(span_end))
+    .bind(to_seconds(span_start))
+    .bind(ignored.as_deref())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(crate::rows::existing_booking_from_row)
+    .collect::<StoreResult<Vec<ExistingBooking>>>()?;
+    Ok(ScheduleSnapshot {
+        availability,
+        overrides,
+        blocked,
+        bookings,
+    })
+}
+
+pub(crate) async fn fetch_booking(
+    conn: &mut SqliteConnection,
+    tenant: TenantId,
+    id: BookingId,
+) -> StoreResult<Booking> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings WHERE tenant_id = ? AND id = ?"
+    )))
+    .bind(tenant.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    booking_from_row(&row)
+}
+
+async fn insert_booking(
+    conn: &mut SqliteConnection,
+    tenant: TenantId,
+    booking: &NewBooking,
+    ical_uid: Option<&str>,
+    sequence: i32,
+    rescheduled_from: Option<BookingId>,
+    at: Timestamp,
+) -> StoreResult<BookingId> {
+    let id = BookingId::new();
+    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+    sqlx::query(
+        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+             rescheduled_from, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(tenant.to_string())
+    .bind(booking.event_type_id.to_string())
+    .bind(booking.host_user_id.to_string())
+    .bind(&booking.event_type_name)
+    .bind(&booking.host_name)
+    .bind(&booking.host_email)
+    .bind(json_text(&booking.invitee)?)
+    .bind(to_seconds(booking.start_time))
+    .bind(to_seconds(booking.end_time))
+    .bind(booking.timezone.as_str())
+    .bind(json_text(&booking.location)?)
+    .bind(booking.buffer_before_mins)
+    .bind(booking.buffer_after_mins)
+    .bind(booking.manage_token_digest.as_slice())
+    .bind(uid)
+    .bind(sequence)
+    .bind(rescheduled_from.map(|b| b.to_string()))
+    .bind(to_seconds(at))
+    .bind(to_seconds(at))
+    .execute(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    Ok(id)
+}
+
+fn run_check(check: &BookingCheck<'_>, snapshot: &ScheduleSnapshot) -> StoreResult<()> {
+    check(snapshot).map_err(|(code, message)| StoreError::rejected(code, message))
+}
+
+fn booking_details(booking: &NewBooking) -> serde_json::Value {
+    json!({
+        "startTime": booking.start_time.to_string(),
+        "endTime": booking.end_time.to_string(),
+        "eventTypeId": booking.event_type_id.to_string(),
+        "invitee": booking.invitee.email.as_str(),
+    })
+}
+
+fn not_confirmed(status: BookingStatus) -> StoreError {
+    StoreError::rejected(
+        "booking_not_confirmed",
+        format!("the booking is {}, not confirmed", status.as_str()),
+    )
+}
+
+impl SqliteStore {
+    pub(crate) async fn sqlite_schedule_snapshot(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        let mut tx = self.pool().begin().await.map_err(map_error)?;
+        let snapshot = load_snapshot(&mut tx, tenant, host, span_start, span_end, ignore).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(snapshot)
+    }
+
+    pub(crate) async fn sqlite_create_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        let at = now();
+        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
+        let mut tx = self.write().await?;
+        let snapshot = load_snapshot(
+            &mut tx,
+            tenant,
+            booking.host_user_id,
+            span_start,
+            span_end,
+            None,
+        )
+        .await?;
+        run_check(check, &snapshot)?;
+        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: "created",
+                actor,
+                details: booking_details(&booking),
+            },
+            at,
+        )
+        .await?;
+        let created = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(created)
+    }
+
+    pub(crate) async fn sqlite_reschedule_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        now_instant: Timestamp,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        let at = now();
+        let mut tx = self.write().await?;
+        let old = fetch_booking(&mut tx, tenant, id).await?;
+        if old.status != BookingStatus::Confirmed {
+            return Err(not_confirmed(old.status));
+        }
+        if old.start_time <= now_instant {
+            return Err(StoreError::rejected(
+                "booking_in_past",
+                "the booking has already started and cannot be moved",
+            ));
+        }
+        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
+        let snapshot = load_snapshot(
+            &mut tx,
+            tenant,
+            booking.host_user_id,
+            span_start,
+            span_end,
+            Some(id),
+        )
+        .await?;
+        run_check(check, &snapshot)?;
+        sqlx::query(
+            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = ? WHERE tenant_id = ? AND id = ?",
+        )
+        .bind(to_seconds(at))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let new_id = insert_booking(
+            &mut tx,
+            tenant,
+            &booking,
+            Some(&old.ical_uid),
+            old.sequence + 1,
+            Some(id),
+            at,
+        )
+        .await?;
+        for (entity, action, details) in [
+            (
+                id,
+                "rescheduled",
+                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
+            ),
+            (
+                new_id,
+                "created",
+                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
+            ),
+        ] {
+            record(
+                &mut tx,
+                tenant,
+                NewChange {
+                    entity_type: "booking",
+                    entity_id: entity.to_string(),
+                    action,
+                    actor,
+                    details,
+                },
+                at,
+            )
+            .await?;
+        }
+        let created = fetch_booking(&mut tx, tenant, new_id).await?;
+        commit(tx).await?;
+        Ok(created)
+    }
+
+    pub(crate) async fn sqlite_cancel_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        by: CancelledBy,
+        reason: Option<String>,
+    ) -> StoreResult<Booking> {
+        let at = now();
+        let mut tx = self.write().await?;
+        let old = fetch_booking(&mut tx, tenant, id).await?;
+        if old.status != BookingStatus::Confirmed {
+            return Err(not_confirmed(old.status));
+        }
+        let by_text = match by {
+            CancelledBy::Host => "host",
+            CancelledBy::Invitee => "invitee",
+        };
+        sqlx::query(
+            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+             WHERE tenant_id = ? AND id = ?",
+        )
+        .bind(by_text)
+        .bind(reason.as_deref())
+        .bind(to_seconds(at))
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: "cancelled",
+                actor,
+                details: json!({ "by": by_text, "reason": reason }),
+            },
+            at,
+        )
+        .await?;
+        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(cancelled)
+    }
+
+    pub(crate) async fn sqlite_set_booking_outcome(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        status: BookingStatus,
+    ) -> StoreResult<Booking> {
+        if !matches!(status, BookingStatus::Completed | BookingStatus::NoShow) {
+            return Err(StoreError::rejected(
+                "invalid_outcome",
+                "a booking can only be marked completed or no_show",
+            ));
+        }
+        let at = now();
+        let mut tx = self.write().await?;
+        let old = fetch_booking(&mut tx, tenant, id).await?;
+        if !matches!(
+            old.status,
+            BookingStatus::Confirmed | BookingStatus::Completed | BookingStatus::NoShow
+        ) {
+            return Err(StoreError::rejected(
+                "booking_not_confirmed",
+                format!("a {} booking has no outcome to record", old.status.as_str()),
+            ));
+        }
+        sqlx::query("UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
+            .bind(status.as_str())
+            .bind(to_seconds(at))
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: status.as_str(),
+                actor,
+                details: json!({ "from": old.status.as_str() }),
+            },
+            at,
+        )
+        .await?;
+        let updated = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn sqlite_booking(
+        &self,
+        tenant: TenantId,
+        id: BookingId,
+    ) -> StoreResult<Booking> {
+        let mut conn = self.pool().acquire().await.map_err(map_error)?;
+        fetch_booking(&mut conn, tenant, id).await
+    }
+
+    pub(crate) async fn sqlite_list_bookings(
+        &self,
+        tenant: TenantId,
+        filter: BookingFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Booking>> {
+        const WHERE: &str = "WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR start_time >= ?3)
+            AND (?4 IS NULL OR start_time < ?4) AND (?5 IS NULL OR event_type_id = ?5) AND (?6 IS NULL OR host_user_id = ?6)";
+        let status = filter.status.map(BookingStatus::as_str);
+        let from = filter.from.map(to_seconds);
+        let to = filter.to.map(to_seconds);
+        let event_type = filter.event_type.map(|id| id.to_string());
+        let host = filter.host.map(|id| id.to_string());
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} ORDER BY start_time DESC, id DESC LIMIT ?7 OFFSET ?8"
+        )))
+        .bind(tenant.to_string())
+        .bind(status)
+        .bind(from)
+        .bind(to)
+        .bind(event_type.as_deref())
+        .bind(host.as_deref())
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(self.pool())
+        .await
+        .map_err(map_error)?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM scheduling_bookings {WHERE}"
+        )))
+        .bind(tenant.to_string())
+        .bind(status)
+        .bind(from)
+        .bind(to)
+        .bind(event_type.as_deref())
+        .bind(host.as_deref())
+        .fetch_one(self.pool())
+        .await
+        .map_err(map_error)?;
+        Ok(Page {
+            items: rows
+                .iter()
+                .map(booking_from_row)
+                .collect::<StoreResult<_>>()?,
+            total: total.unsigned_abs(),
+            limit: page.limit(),
+            offset: page.offset(),
+        })
+    }
+
+    pub(crate) async fn sqlite_bookings_created_between(
+        &self,
+        tenant: TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<Booking>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings WHERE tenant_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id"
+        )))
+        .bind(tenant.to_string())
+        .bind(to_seconds(from))
+        .bind(to_seconds(to))
+        .fetch_all(self.pool())
+        .await
+        .map_err(map_error)?;
+        rows.iter().map(booking_from_row).collect()
+    }
+}
