@@ -179,6 +179,7 @@ CREATE TABLE scheduling_bookings (
     buffer_before_mins  INTEGER NOT NULL DEFAULT 0,
     buffer_after_mins   INTEGER NOT NULL DEFAULT 0,
     manage_token_digest BYTEA NOT NULL,
+    ical_uid            TEXT NOT NULL,
     sequence            INTEGER NOT NULL DEFAULT 0,
     google_event_id     TEXT,
     meet_link           TEXT,

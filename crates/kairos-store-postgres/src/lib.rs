@@ -20,13 +20,18 @@
 //!
 //! # Double booking (DESIGN 3)
 //!
-//! An exclusion constraint (`scheduling_bookings_no_overlap`) refuses two overlapping confirmed
-//! bookings of one host; the violation surfaces as [`StoreError::Conflict`] on `startTime`.
+//! Every booking change is one transaction that takes `pg_advisory_xact_lock` keyed on
+//! (tenant, host) right after entering the tenant context, then reads a fresh snapshot, asks the
+//! caller's check and writes, so changes of one host are serialised across any number of server
+//! processes. An exclusion constraint (`scheduling_bookings_no_overlap`) is the last guard: it
+//! refuses two overlapping confirmed bookings of one host, and the violation surfaces as
+//! [`StoreError::Conflict`] on `startTime`.
 //!
 //! Instants are `timestamptz` (microseconds), dates `date`, both through [`types`].
 
 #![forbid(unsafe_code)]
 
+mod bookings;
 mod rows;
 pub mod types;
 
@@ -36,17 +41,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
-    AccountId, ApiTokenId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId,
+    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
 };
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
 use kairos_store::{
-    Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Change,
-    ChangeFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, NewAccount,
-    NewApiToken, NewBlockedDate, NewChange, NewOwner, NewTenant, NewUser, Page, PageRequest,
-    Principal, Role, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
-    UserUpdate,
+    Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
+    BookingCheck, BookingFilter, Change, ChangeFilter, DeleteOutcome, EventType, EventTypeFields,
+    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewBooking, NewChange, NewOwner,
+    NewTenant, NewUser, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store, StoreError,
+    StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -1251,6 +1257,84 @@ impl Store for PgStore {
         )
         .await?;
         commit(tx).await
+    }
+
+    async fn schedule_snapshot(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        self.pg_schedule_snapshot(tenant, host, span_start, span_end, ignore)
+            .await
+    }
+
+    async fn create_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        self.pg_create_booking(tenant, actor, booking, check).await
+    }
+
+    async fn reschedule_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        now: Timestamp,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        self.pg_reschedule_booking(tenant, actor, id, now, booking, check)
+            .await
+    }
+
+    async fn cancel_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        by: CancelledBy,
+        reason: Option<String>,
+    ) -> StoreResult<Booking> {
+        self.pg_cancel_booking(tenant, actor, id, by, reason).await
+    }
+
+    async fn set_booking_outcome(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        status: BookingStatus,
+    ) -> StoreResult<Booking> {
+        self.pg_set_booking_outcome(tenant, actor, id, status).await
+    }
+
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
+        self.pg_booking(tenant, id).await
+    }
+
+    async fn list_bookings(
+        &self,
+        tenant: TenantId,
+        filter: BookingFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Booking>> {
+        self.pg_list_bookings(tenant, filter, page).await
+    }
+
+    async fn bookings_created_between(
+        &self,
+        tenant: TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<Booking>> {
+        self.pg_bookings_created_between(tenant, from, to).await
     }
 
     async fn list_changes(

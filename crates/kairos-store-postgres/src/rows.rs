@@ -2,17 +2,21 @@
 //! [`StoreError::Corrupt`]: the database only ever receives validated values.
 
 use jiff::Timestamp;
+use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::event_type::EventColor;
-use kairos_core::ids::{AccountId, BlockedDateId, ChangeId, EventTypeId, TenantId, UserId};
+use kairos_core::ids::{
+    AccountId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
+};
 use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow};
 use kairos_core::settings::{
     BookingLimit, BufferMinutes, DurationMinutes, HostSettings, NoticeHours, WindowDays,
 };
+use kairos_core::slots::ExistingBooking;
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Role, StoreError,
-    StoreResult, Tenant, User,
+    Account, Availability, BlockedDate, Booking, Change, EventType, EventTypeFields, Role,
+    StoreError, StoreResult, Tenant, User,
 };
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -222,5 +226,52 @@ pub(crate) fn change_from_row(row: &PgRow) -> StoreResult<Change> {
         actor_id: id_opt(row, "actor_id", AccountId::from_uuid)?,
         details: json_opt(row, "details")?.unwrap_or(serde_json::Value::Null),
         created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn existing_booking_from_row(row: &PgRow) -> StoreResult<ExistingBooking> {
+    Ok(ExistingBooking {
+        id: id(row, "id", BookingId::from_uuid)?,
+        start: instant(row, "start_time")?,
+        end: instant(row, "end_time")?,
+        buffer_before_mins: get(row, "buffer_before_mins")?,
+        buffer_after_mins: get(row, "buffer_after_mins")?,
+    })
+}
+
+pub(crate) fn booking_from_row(row: &PgRow) -> StoreResult<Booking> {
+    let digest: Vec<u8> = get(row, "manage_token_digest")?;
+    let cancelled_by: Option<String> = get(row, "cancelled_by")?;
+    Ok(Booking {
+        id: id(row, "id", BookingId::from_uuid)?,
+        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
+        event_type_id: id(row, "event_type_id", EventTypeId::from_uuid)?,
+        host_user_id: id(row, "host_user_id", UserId::from_uuid)?,
+        event_type_name: get(row, "event_type_name")?,
+        host_name: get(row, "host_name")?,
+        host_email: get(row, "host_email")?,
+        invitee: json(row, "invitee")?,
+        start_time: instant(row, "start_time")?,
+        end_time: instant(row, "end_time")?,
+        timezone: parsed(row, "timezone", TimeZoneName::parse)?,
+        status: parsed(row, "status", BookingStatus::parse)?,
+        location: json(row, "location")?,
+        buffer_before_mins: get(row, "buffer_before_mins")?,
+        buffer_after_mins: get(row, "buffer_after_mins")?,
+        ical_uid: get(row, "ical_uid")?,
+        sequence: get(row, "sequence")?,
+        cancelled_by: match cancelled_by.as_deref() {
+            None => None,
+            Some("host") => Some(CancelledBy::Host),
+            Some("invitee") => Some(CancelledBy::Invitee),
+            Some(other) => return Err(corrupt("cancelled_by", other)),
+        },
+        cancel_reason: get(row, "cancel_reason")?,
+        rescheduled_from: id_opt(row, "rescheduled_from", BookingId::from_uuid)?,
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+        manage_token_digest: digest
+            .try_into()
+            .map_err(|_| corrupt("manage_token_digest", "not 32 bytes"))?,
     })
 }

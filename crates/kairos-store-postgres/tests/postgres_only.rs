@@ -106,7 +106,8 @@ fn at(text: &str) -> PgTimestamp {
     PgTimestamp(text.parse::<Timestamp>().expect("test instant"))
 }
 
-/// Inserts a booking row with raw SQL (the store has no booking methods yet).
+/// Inserts a booking row with raw SQL, bypassing the store's lock and check, so only the
+/// database's own constraints stand in the way.
 async fn insert_booking<'e, E>(
     executor: E,
     tenant: TenantId,
@@ -120,9 +121,10 @@ where
 {
     sqlx::query(
         "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email,
-             invitee, start_time, end_time, timezone, status, location, manage_token_digest, created_at, updated_at)
+             invitee, start_time, end_time, timezone, status, location, manage_token_digest, ical_uid, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'Intro call', 'Owner', 'owner@example.com',
-             '{\"name\":\"Ivy\",\"email\":\"ivy@example.com\"}', $5, $6, 'Europe/London', $7, '{\"type\":\"google_meet\"}', $8, $5, $5)",
+             '{\"name\":\"Ivy\",\"email\":\"ivy@example.com\"}', $5, $6, 'Europe/London', $7, '{\"type\":\"google_meet\"}', $8,
+             $1::text || '@kairos', $5, $5)",
     )
     .bind(Uuid::now_v7())
     .bind(tenant.as_uuid())

@@ -1,0 +1,563 @@
+//! Bookings on PostgreSQL (DESIGN 3). Every change is one transaction that enters the tenant's
+//! context, then takes a transaction-scoped advisory lock keyed on (tenant, host), so booking
+//! changes of one host are serialised across every server process while other hosts proceed
+//! in parallel. The transaction runs at READ COMMITTED, so each statement after the lock sees
+//! everything the previous lock holder committed: the snapshot the caller's check is given is
+//! the state the write commits against. The exclusion constraint
+//! `scheduling_bookings_no_overlap` stays the last guard; its violation is a conflict on
+//! `startTime`.
+//!
+//! Queries, ordering and changelog rows mirror the SQLite backend exactly.
+
+use jiff::Timestamp;
+use kairos_core::booking::{BookingStatus, CancelledBy};
+use kairos_core::ids::{BookingId, TenantId, UserId};
+use kairos_core::slots::{ExistingBooking, load_range};
+use kairos_store::{
+    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
+    ScheduleSnapshot, StoreError, StoreResult,
+};
+use serde_json::json;
+use sqlx::types::Json;
+
+use crate::rows::{
+    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
+    existing_booking_from_row,
+};
+use crate::types::{PgDate, PgTimestamp};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
+
+pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+    start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+    cancelled_by, cancel_reason, rescheduled_from, created_at, updated_at";
+
+/// Serialises booking changes of these hosts until the transaction ends: one
+/// `pg_advisory_xact_lock` per (tenant, host), taken in a fixed order so two transactions
+/// locking the same pair of hosts cannot deadlock.
+async fn lock_hosts(tx: &mut Tx, tenant: TenantId, hosts: &[UserId]) -> StoreResult<()> {
+    let mut keys: Vec<String> = hosts
+        .iter()
+        .map(|host| format!("{tenant}:{host}"))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_error)?;
+    }
+    Ok(())
+}
+
+/// The host of a booking, read before its lock is taken (the host never changes).
+async fn booking_host(tx: &mut Tx, tenant: TenantId, id: BookingId) -> StoreResult<UserId> {
+    let host: uuid::Uuid = sqlx::query_scalar(
+        "SELECT host_user_id FROM scheduling_bookings WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(id.as_uuid())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    Ok(UserId::from_uuid(host))
+}
+
+/// Reads the snapshot inside the caller's transaction (tenant context already entered).
+pub(crate) async fn load_snapshot(
+    tx: &mut Tx,
+    tenant: TenantId,
+    host: UserId,
+    span_start: Timestamp,
+    span_end: Timestamp,
+    ignore: Option<BookingId>,
+) -> StoreResult<ScheduleSnapshot> {
+    let row = sqlx::query(
+        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = $1 AND user_id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    let availability = availability_from_row(&row)?;
+    let zone = availability.timezone.time_zone();
+    let first = zone
+        .to_datetime(span_start)
+        .date()
+        .yesterday()
+        .unwrap_or(jiff::civil::Date::MIN);
+    let last = zone
+        .to_datetime(span_end)
+        .date()
+        .tomorrow()
+        .unwrap_or(jiff::civil::Date::MAX);
+    let overrides = sqlx::query(
+        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = $1 AND user_id = $2 AND date >= $3 AND date <= $4 ORDER BY date",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgDate(first))
+    .bind(PgDate(last))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(date_override_from_row)
+    .collect::<StoreResult<Vec<_>>>()?;
+    let blocked = sqlx::query(
+        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
+         FROM scheduling_blocked_dates WHERE tenant_id = $1 AND user_id = $2 AND start_date <= $3 AND end_date >= $4 ORDER BY start_date",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgDate(last))
+    .bind(PgDate(first))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(|row| blocked_date_from_row(row).map(|b| b.period))
+    .collect::<StoreResult<Vec<_>>>()?;
+    let bookings = sqlx::query(
+        "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
+         WHERE tenant_id = $1 AND host_user_id = $2 AND status = 'confirmed' AND start_time < $3 AND end_time > $4
+           AND ($5::uuid IS NULL OR id <> $5)
+         ORDER BY start_time",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgTimestamp(span_end))
+    .bind(PgTimestamp(span_start))
+    .bind(ignore.map(|id| id.as_uuid()))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(existing_booking_from_row)
+    .collect::<StoreResult<Vec<ExistingBooking>>>()?;
+    Ok(ScheduleSnapshot {
+        availability,
+        overrides,
+        blocked,
+        bookings,
+    })
+}
+
+pub(crate) async fn fetch_booking(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: BookingId,
+) -> StoreResult<Booking> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings WHERE tenant_id = $1 AND id = $2"
+    )))
+    .bind(tenant.as_uuid())
+    .bind(id.as_uuid())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    booking_from_row(&row)
+}
+
+async fn insert_booking(
+    tx: &mut Tx,
+    tenant: TenantId,
+    booking: &NewBooking,
+    ical_uid: Option<&str>,
+    sequence: i32,
+    rescheduled_from: Option<BookingId>,
+    at: Timestamp,
+) -> StoreResult<BookingId> {
+    let id = BookingId::new();
+    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+    sqlx::query(
+        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+             rescheduled_from, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)",
+    )
+    .bind(id.as_uuid())
+    .bind(tenant.as_uuid())
+    .bind(booking.event_type_id.as_uuid())
+    .bind(booking.host_user_id.as_uuid())
+    .bind(&booking.event_type_name)
+    .bind(&booking.host_name)
+    .bind(&booking.host_email)
+    .bind(Json(&booking.invitee))
+    .bind(PgTimestamp(booking.start_time))
+    .bind(PgTimestamp(booking.end_time))
+    .bind(booking.timezone.as_str())
+    .bind(Json(&booking.location))
+    .bind(booking.buffer_before_mins)
+    .bind(booking.buffer_after_mins)
+    .bind(booking.manage_token_digest.as_slice())
+    .bind(uid)
+    .bind(sequence)
+    .bind(rescheduled_from.map(|b| b.as_uuid()))
+    .bind(PgTimestamp(at))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    Ok(id)
+}
+
+fn run_check(check: &BookingCheck<'_>, snapshot: &ScheduleSnapshot) -> StoreResult<()> {
+    check(snapshot).map_err(|(code, message)| StoreError::rejected(code, message))
+}
+
+fn booking_details(booking: &NewBooking) -> serde_json::Value {
+    json!({
+        "startTime": booking.start_time.to_string(),
+        "endTime": booking.end_time.to_string(),
+        "eventTypeId": booking.event_type_id.to_string(),
+        "invitee": booking.invitee.email.as_str(),
+    })
+}
+
+fn not_confirmed(status: BookingStatus) -> StoreError {
+    StoreError::rejected(
+        "booking_not_confirmed",
+        format!("the booking is {}, not confirmed", status.as_str()),
+    )
+}
+
+impl PgStore {
+    /// Opens a tenant transaction holding the lock of the host of booking `id`, and reads the
+    /// booking again under that lock.
+    async fn begin_on_booking(
+        &self,
+        tenant: TenantId,
+        id: BookingId,
+        also_lock: Option<UserId>,
+    ) -> StoreResult<(Tx, Booking)> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let host = booking_host(&mut tx, tenant, id).await?;
+        let mut hosts = vec![host];
+        hosts.extend(also_lock);
+        lock_hosts(&mut tx, tenant, &hosts).await?;
+        let booking = fetch_booking(&mut tx, tenant, id).await?;
+        Ok((tx, booking))
+    }
+
+    pub(crate) async fn pg_schedule_snapshot(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let snapshot = load_snapshot(&mut tx, tenant, host, span_start, span_end, ignore).await?;
+        commit(tx).await?;
+        Ok(snapshot)
+    }
+
+    pub(crate) async fn pg_create_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
+        let mut tx = self.begin_tenant(tenant).await?;
+        lock_hosts(&mut tx, tenant, &[booking.host_user_id]).await?;
+        let at = now();
+        let snapshot = load_snapshot(
+            &mut tx,
+            tenant,
+            booking.host_user_id,
+            span_start,
+            span_end,
+            None,
+        )
+        .await?;
+        run_check(check, &snapshot)?;
+        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: "created",
+                actor,
+                details: booking_details(&booking),
+            },
+            at,
+        )
+        .await?;
+        let created = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(created)
+    }
+
+    pub(crate) async fn pg_reschedule_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        now_instant: Timestamp,
+        booking: NewBooking,
+        check: &BookingCheck<'_>,
+    ) -> StoreResult<Booking> {
+        let (mut tx, old) = self
+            .begin_on_booking(tenant, id, Some(booking.host_user_id))
+            .await?;
+        let at = now();
+        if old.status != BookingStatus::Confirmed {
+            return Err(not_confirmed(old.status));
+        }
+        if old.start_time <= now_instant {
+            return Err(StoreError::rejected(
+                "booking_in_past",
+                "the booking has already started and cannot be moved",
+            ));
+        }
+        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
+        let snapshot = load_snapshot(
+            &mut tx,
+            tenant,
+            booking.host_user_id,
+            span_start,
+            span_end,
+            Some(id),
+        )
+        .await?;
+        run_check(check, &snapshot)?;
+        sqlx::query(
+            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = $1 WHERE tenant_id = $2 AND id = $3",
+        )
+        .bind(PgTimestamp(at))
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let new_id = insert_booking(
+            &mut tx,
+            tenant,
+            &booking,
+            Some(&old.ical_uid),
+            old.sequence + 1,
+            Some(id),
+            at,
+        )
+        .await?;
+        for (entity, action, details) in [
+            (
+                id,
+                "rescheduled",
+                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
+            ),
+            (
+                new_id,
+                "created",
+                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
+            ),
+        ] {
+            record(
+                &mut tx,
+                tenant,
+                NewChange {
+                    entity_type: "booking",
+                    entity_id: entity.to_string(),
+                    action,
+                    actor,
+                    details,
+                },
+                at,
+            )
+            .await?;
+        }
+        let created = fetch_booking(&mut tx, tenant, new_id).await?;
+        commit(tx).await?;
+        Ok(created)
+    }
+
+    pub(crate) async fn pg_cancel_booking(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        by: CancelledBy,
+        reason: Option<String>,
+    ) -> StoreResult<Booking> {
+        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
+        let at = now();
+        if old.status != BookingStatus::Confirmed {
+            return Err(not_confirmed(old.status));
+        }
+        let by_text = match by {
+            CancelledBy::Host => "host",
+            CancelledBy::Invitee => "invitee",
+        };
+        sqlx::query(
+            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
+             WHERE tenant_id = $4 AND id = $5",
+        )
+        .bind(by_text)
+        .bind(reason.as_deref())
+        .bind(PgTimestamp(at))
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: "cancelled",
+                actor,
+                details: json!({ "by": by_text, "reason": reason }),
+            },
+            at,
+        )
+        .await?;
+        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(cancelled)
+    }
+
+    pub(crate) async fn pg_set_booking_outcome(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: BookingId,
+        status: BookingStatus,
+    ) -> StoreResult<Booking> {
+        if !matches!(status, BookingStatus::Completed | BookingStatus::NoShow) {
+            return Err(StoreError::rejected(
+                "invalid_outcome",
+                "a booking can only be marked completed or no_show",
+            ));
+        }
+        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
+        let at = now();
+        if !matches!(
+            old.status,
+            BookingStatus::Confirmed | BookingStatus::Completed | BookingStatus::NoShow
+        ) {
+            return Err(StoreError::rejected(
+                "booking_not_confirmed",
+                format!("a {} booking has no outcome to record", old.status.as_str()),
+            ));
+        }
+        sqlx::query(
+            "UPDATE scheduling_bookings SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(status.as_str())
+        .bind(PgTimestamp(at))
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "booking",
+                entity_id: id.to_string(),
+                action: status.as_str(),
+                actor,
+                details: json!({ "from": old.status.as_str() }),
+            },
+            at,
+        )
+        .await?;
+        let updated = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn pg_booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let booking = fetch_booking(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(booking)
+    }
+
+    pub(crate) async fn pg_list_bookings(
+        &self,
+        tenant: TenantId,
+        filter: BookingFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Booking>> {
+        const WHERE: &str = "WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+            AND ($3::timestamptz IS NULL OR start_time >= $3) AND ($4::timestamptz IS NULL OR start_time < $4)
+            AND ($5::uuid IS NULL OR event_type_id = $5) AND ($6::uuid IS NULL OR host_user_id = $6)";
+        let (limit, offset) = page_bounds(page);
+        let status = filter.status.map(BookingStatus::as_str);
+        let from = filter.from.map(PgTimestamp);
+        let to = filter.to.map(PgTimestamp);
+        let event_type = filter.event_type.map(|id| id.as_uuid());
+        let host = filter.host.map(|id| id.as_uuid());
+        let mut tx = self.begin_tenant(tenant).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} ORDER BY start_time DESC, id DESC LIMIT $7 OFFSET $8"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(status)
+        .bind(from)
+        .bind(to)
+        .bind(event_type)
+        .bind(host)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM scheduling_bookings {WHERE}"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(status)
+        .bind(from)
+        .bind(to)
+        .bind(event_type)
+        .bind(host)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await?;
+        Ok(Page {
+            items: rows
+                .iter()
+                .map(booking_from_row)
+                .collect::<StoreResult<_>>()?,
+            total: total(count)?,
+            limit: page.limit(),
+            offset: page.offset(),
+        })
+    }
+
+    pub(crate) async fn pg_bookings_created_between(
+        &self,
+        tenant: TenantId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<Booking>> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at, id"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(PgTimestamp(from))
+        .bind(PgTimestamp(to))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await?;
+        rows.iter().map(booking_from_row).collect()
+    }
+}
