@@ -1,5 +1,6 @@
-//! What only the PostgreSQL backend promises: row-level security per tenant, the exclusion
-//! constraint against overlapping bookings, and its own encodings of instants and dates. Each
+//! What only the PostgreSQL backend promises: row-level security per tenant, the per-host
+//! advisory lock and the exclusion constraint against double booking, and its own encodings of
+//! instants and dates. Each
 //! test gets a fresh database (dropped afterwards, even on failure) on the server
 //! `KAIROS_TEST_DATABASE_URL` names, and skips without it.
 
@@ -7,17 +8,22 @@ mod test_database;
 
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use kairos_core::booking::{BookingStatus, Invitee};
 use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
 use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
 use kairos_core::text::{DisplayName, EmailAddress, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Actor, DeleteOutcome, EventTypeFields, EventTypeFilter, NewOwner, NewTenant, NewUser,
-    PageRequest, Store, TenantWithOwner,
+    Actor, Booking, BookingFilter, DeleteOutcome, EventTypeFields, EventTypeFilter, NewBooking,
+    NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, Store, StoreError, StoreResult,
+    TenantWithOwner,
 };
 use kairos_store_postgres::PgStore;
 use kairos_store_postgres::types::{PgDate, PgTimestamp};
@@ -445,6 +451,328 @@ async fn instants_and_dates_encode_as_postgres_reads_them() {
             assert!(same, "{day} encodes as {text}");
             assert_eq!(back, PgDate(day));
         }
+    })
+    .await;
+}
+
+fn new_booking(event_type: EventTypeId, host: UserId, start: &str, minutes: i64) -> NewBooking {
+    let start = start.parse::<Timestamp>().expect("test instant");
+    NewBooking {
+        event_type_id: event_type,
+        host_user_id: host,
+        event_type_name: "Intro call".to_owned(),
+        host_name: "Owner".to_owned(),
+        host_email: "owner@example.com".to_owned(),
+        invitee: Invitee {
+            name: DisplayName::parse("Ivy").expect("name"),
+            email: EmailAddress::parse("ivy@example.com").expect("email"),
+            notes: None,
+            responses: Default::default(),
+        },
+        start_time: start,
+        end_time: start + jiff::SignedDuration::from_mins(minutes),
+        timezone: TimeZoneName::parse("Europe/London").expect("zone"),
+        location: Location::google_meet(),
+        buffer_before_mins: 0,
+        buffer_after_mins: 0,
+        manage_token_digest: [7; 32],
+    }
+}
+
+/// A check that refuses the candidate when any booking in the snapshot overlaps it: what the
+/// slot engine does, reduced to its core.
+fn refuse_overlap(
+    candidate: &NewBooking,
+) -> impl Fn(&ScheduleSnapshot) -> Result<(), (&'static str, String)> + Send + Sync + 'static {
+    let (start, end) = (candidate.start_time, candidate.end_time);
+    move |snapshot| {
+        if snapshot
+            .bookings
+            .iter()
+            .any(|b| b.start < end && start < b.end)
+        {
+            Err(("slot_unavailable", "the slot is taken".to_owned()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A lost race: refused by the check (on a fresh snapshot) or, failing that, by the
+/// exclusion constraint.
+fn is_lost_race(result: &StoreResult<Booking>) -> bool {
+    matches!(
+        result,
+        Err(StoreError::Rejected {
+            code: "slot_unavailable",
+            ..
+        }) | Err(StoreError::Conflict {
+            field: "startTime",
+            ..
+        })
+    )
+}
+
+async fn confirmed_bookings(store: &PgStore, tenant: TenantId) -> Vec<Booking> {
+    store
+        .list_bookings(
+            tenant,
+            BookingFilter {
+                status: Some(BookingStatus::Confirmed),
+                ..BookingFilter::default()
+            },
+            PageRequest::new(PageRequest::MAX_LIMIT, 0),
+        )
+        .await
+        .expect("list bookings")
+        .items
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_of_overlapping_times_book_exactly_one() {
+    with_database(|database| async move {
+        let store = database.store.clone();
+        let acme = tenant(&store, "acme").await;
+        let intro = event_type(&store, &acme, "intro").await;
+        let tenant = acme.tenant.id;
+        let host = acme.user.id;
+
+        // Twenty 30-minute bookings starting a minute apart: every pair overlaps.
+        let attempts = (0..20)
+            .map(|minute| {
+                let store = store.clone();
+                let booking =
+                    new_booking(intro, host, &format!("2030-01-07T10:{minute:02}:00Z"), 30);
+                tokio::spawn(async move {
+                    let check = refuse_overlap(&booking);
+                    store
+                        .create_booking(tenant, Actor::SYSTEM, booking, &check)
+                        .await
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut booked = Vec::new();
+        let mut lost = 0;
+        for attempt in attempts {
+            let result = attempt.await.expect("task");
+            if let Ok(booking) = &result {
+                booked.push(booking.id);
+            } else {
+                assert!(is_lost_race(&result), "unexpected outcome {result:?}");
+                lost += 1;
+            }
+        }
+        assert_eq!(booked.len(), 1, "exactly one create wins");
+        assert_eq!(lost, 19);
+        let stored = confirmed_bookings(&store, tenant).await;
+        assert_eq!(
+            stored.iter().map(|b| b.id).collect::<Vec<_>>(),
+            booked,
+            "only the winner is stored"
+        );
+        let changes = store
+            .list_changes(
+                tenant,
+                kairos_store::ChangeFilter {
+                    entity_type: Some("booking".to_owned()),
+                    entity_id: None,
+                },
+                PageRequest::default(),
+            )
+            .await
+            .expect("changes");
+        assert_eq!(changes.total, 1, "refused creates leave no changelog row");
+    })
+    .await;
+}
+
+/// How many advisory locks sessions are waiting for in this database.
+async fn waiting_advisory_locks(store: &PgStore) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("pg_locks")
+}
+
+/// Waits (up to ten seconds) for `done`.
+async fn eventually<F, Fut>(mut done: F, what: &str)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    for _ in 0..1000 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// The advisory lock, not the exclusion constraint, is what keeps a second writer from
+/// deciding on a stale snapshot. Two creates of *non-overlapping* times with a check allowing
+/// one booking a day (a rule the constraint cannot see): while the first transaction sits in
+/// its check, the second must wait for the host's lock, then see the first booking and be
+/// refused. A create for another host is not held up meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_host_lock_serialises_checks_on_fresh_snapshots() {
+    with_database(|database| async move {
+        let store = database.store.clone();
+        let acme = tenant(&store, "acme").await;
+        let intro = event_type(&store, &acme, "intro").await;
+        let bob = store
+            .create_user(
+                acme.tenant.id,
+                Actor::SYSTEM,
+                NewUser {
+                    account_id: None,
+                    username: Username::parse("bob").expect("username"),
+                    display_name: DisplayName::parse("Bob").expect("name"),
+                    email: EmailAddress::parse("bob@example.com").expect("email"),
+                    timezone: TimeZoneName::parse("UTC").expect("zone"),
+                    avatar_url: None,
+                    settings: HostSettings::default(),
+                },
+            )
+            .await
+            .expect("bob");
+        let bob_type = store
+            .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("bob-intro"), bob.id)
+            .await
+            .expect("bob's type")
+            .id;
+        let tenant = acme.tenant.id;
+        let host = acme.user.id;
+
+        // First writer: signals when it is inside its check, then holds there until released.
+        let first_in_check = Arc::new(AtomicBool::new(false));
+        let release_first = Arc::new(AtomicBool::new(false));
+        let first = {
+            let store = store.clone();
+            let (inside, release) = (first_in_check.clone(), release_first.clone());
+            tokio::spawn(async move {
+                let check = move |snapshot: &ScheduleSnapshot| {
+                    inside.store(true, Ordering::SeqCst);
+                    // The check is synchronous: hand this worker's other tasks to another
+                    // thread while it blocks.
+                    tokio::task::block_in_place(|| {
+                        for _ in 0..1000 {
+                            if release.load(Ordering::SeqCst) {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(10));
+                        }
+                    });
+                    if snapshot.bookings.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(("daily_limit_reached", "one booking a day".to_owned()))
+                    }
+                };
+                store
+                    .create_booking(
+                        tenant,
+                        Actor::SYSTEM,
+                        new_booking(intro, host, "2030-01-07T10:00:00Z", 30),
+                        &check,
+                    )
+                    .await
+            })
+        };
+        let inside = first_in_check.clone();
+        eventually(
+            move || std::future::ready(inside.load(Ordering::SeqCst)),
+            "the first create reaches its check",
+        )
+        .await;
+
+        // Second writer, same host, a later non-overlapping time: on the (empty) snapshot it
+        // would read without the lock, its check would pass.
+        let second_checks = Arc::new(AtomicUsize::new(0));
+        let second_saw = Arc::new(AtomicUsize::new(usize::MAX));
+        let second = {
+            let store = store.clone();
+            let (checks, saw) = (second_checks.clone(), second_saw.clone());
+            tokio::spawn(async move {
+                let check = move |snapshot: &ScheduleSnapshot| {
+                    checks.fetch_add(1, Ordering::SeqCst);
+                    saw.store(snapshot.bookings.len(), Ordering::SeqCst);
+                    if snapshot.bookings.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(("daily_limit_reached", "one booking a day".to_owned()))
+                    }
+                };
+                store
+                    .create_booking(
+                        tenant,
+                        Actor::SYSTEM,
+                        new_booking(intro, host, "2030-01-07T14:00:00Z", 30),
+                        &check,
+                    )
+                    .await
+            })
+        };
+        let watcher = store.clone();
+        eventually(
+            move || {
+                let watcher = watcher.clone();
+                async move { waiting_advisory_locks(&watcher).await == 1 }
+            },
+            "the second create waits for the host's lock",
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            second_checks.load(Ordering::SeqCst),
+            0,
+            "the second check must not run while the first transaction holds the host"
+        );
+
+        // Another host is not serialised behind this one.
+        let other = tokio::time::timeout(
+            Duration::from_secs(5),
+            store.create_booking(
+                tenant,
+                Actor::SYSTEM,
+                new_booking(bob_type, bob.id, "2030-01-07T10:00:00Z", 30),
+                &|_: &ScheduleSnapshot| Ok(()),
+            ),
+        )
+        .await
+        .expect("another host's booking does not wait for this host's lock")
+        .expect("bob's booking");
+        assert_eq!(other.host_user_id, bob.id);
+
+        release_first.store(true, Ordering::SeqCst);
+        let first = first.await.expect("first task").expect("first create");
+        let second = second.await.expect("second task");
+        assert!(
+            matches!(
+                second,
+                Err(StoreError::Rejected {
+                    code: "daily_limit_reached",
+                    ..
+                })
+            ),
+            "the second create is refused on the fresh snapshot, got {second:?}"
+        );
+        assert_eq!(second_checks.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            second_saw.load(Ordering::SeqCst),
+            1,
+            "the second check saw the first booking, committed before the lock was released"
+        );
+        let hosts_bookings = confirmed_bookings(&store, tenant)
+            .await
+            .into_iter()
+            .filter(|b| b.host_user_id == host)
+            .map(|b| b.id)
+            .collect::<Vec<_>>();
+        assert_eq!(hosts_bookings, vec![first.id]);
     })
     .await;
 }
