@@ -28,6 +28,9 @@ pub enum ApiError {
     /// 404: nothing of this kind with this id in the caller's tenant.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// 410: the thing existed but is no longer offered (an archived event type).
+    #[error("{0}")]
+    Gone(&'static str),
     /// 409: the request conflicts with stored state.
     #[error("{message}")]
     Conflict {
@@ -83,6 +86,7 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Gone(_) => StatusCode::GONE,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -97,6 +101,7 @@ impl ApiError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::Gone(_) => "gone",
             Self::Conflict { code, .. } => code,
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",

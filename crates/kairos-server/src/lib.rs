@@ -6,8 +6,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analytics;
 pub mod api;
 pub mod auth;
+pub mod booking;
 pub mod demo;
 pub mod error;
 pub mod extract;

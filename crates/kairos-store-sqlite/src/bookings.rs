@@ -491,7 +491,7 @@ impl SqliteStore {
         )))
         .bind(tenant.to_string())
         .bind(to_seconds(from))
-        .bind(to_seconds(to))
+        .bind(crate::rows::to_seconds_ceil(to))
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;

@@ -86,6 +86,17 @@ pub(crate) fn to_seconds(at: Timestamp) -> i64 {
     at.as_second()
 }
 
+/// The first whole second at or after an instant: an exclusive upper bound that still admits
+/// rows stored (rounded down) in the same second.
+pub(crate) fn to_seconds_ceil(at: Timestamp) -> i64 {
+    let seconds = at.as_second();
+    if at.subsec_nanosecond() > 0 {
+        seconds + 1
+    } else {
+        seconds
+    }
+}
+
 /// An instant read back from whole seconds.
 pub(crate) fn from_seconds(seconds: i64) -> StoreResult<Timestamp> {
     Timestamp::from_second(seconds).map_err(|e| corrupt("timestamp", e))

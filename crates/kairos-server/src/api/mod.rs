@@ -2,6 +2,7 @@
 //! OpenAPI document describing it, generated from the handlers.
 
 pub mod admin;
+pub mod public;
 
 use kairos_store::PageRequest;
 use serde::Deserialize;
@@ -38,7 +39,9 @@ impl Modify for BearerAuth {
 
 /// Every API route, with its OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/admin/scheduling", admin::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/admin/scheduling", admin::router())
+        .nest("/api/public/scheduling/{tenantSlug}", public::router())
 }
 
 /// `limit` and `offset` of a list request.

@@ -1,5 +1,6 @@
 //! End-to-end tests of the admin API against the real server, on SQLite and PostgreSQL.
 
+mod booking;
 mod helpers;
 
 use reqwest::Method;

@@ -1,7 +1,9 @@
 //! `/api/admin/scheduling/…`: one module per resource, each exposing `router()`.
 
+mod analytics;
 mod availability;
 mod blocked_dates;
+mod bookings;
 mod changelog;
 mod event_types;
 mod settings;
@@ -18,6 +20,8 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::router())
+        .merge(bookings::router())
+        .merge(analytics::router())
         .merge(event_types::router())
         .merge(availability::router())
         .merge(blocked_dates::router())

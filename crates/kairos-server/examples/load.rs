@@ -1,0 +1,236 @@
+//! A small load generator for a running Kairos server (see `scripts/load.sh`).
+//!
+//! It prepares the tenant's owner as a host open around the clock, then measures
+//! 1. booking POSTs over distinct slots (bookings/s, latency percentiles), and
+//! 2. slots GETs for a 30-day range (req/s, p50, p99),
+//!
+//! each with `--connections` concurrent clients for `--seconds`. Only loopback targets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use serde_json::{Value, json};
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// Server base URL (loopback only).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    base: String,
+    /// An owner API token of the tenant.
+    #[arg(long)]
+    token: String,
+    /// The tenant slug.
+    #[arg(long)]
+    tenant: String,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Seconds per phase.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[derive(Debug, Default)]
+struct Outcome {
+    latencies: Vec<Duration>,
+    by_status: std::collections::BTreeMap<u16, usize>,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, elapsed: Duration, outcome: &mut Outcome) {
+    outcome.latencies.sort();
+    let count = outcome.latencies.len();
+    let rate = count as f64 / elapsed.as_secs_f64();
+    println!(
+        "{name}: {count} requests in {:.1}s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; statuses {:?}",
+        elapsed.as_secs_f64(),
+        percentile(&outcome.latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(&outcome.latencies, 0.99).as_secs_f64() * 1e3,
+        outcome
+            .latencies
+            .last()
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1e3,
+        outcome.by_status,
+    );
+}
+
+async fn admin(
+    client: &reqwest::Client,
+    args: &Args,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
+    let response = client
+        .request(method, format!("{}/api/admin/scheduling{path}", args.base))
+        .bearer_auth(&args.token)
+        .json(&body)
+        .send()
+        .await?;
+    let status = response.status();
+    let value: Value = response.json().await?;
+    anyhow::ensure!(status.is_success(), "{path}: {status} {value}");
+    Ok(value)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Arc::new(Args::parse());
+    anyhow::ensure!(
+        args.base.starts_with("http://127.")
+            || args.base.starts_with("http://localhost")
+            || args.base.starts_with("http://[::1]"),
+        "the load generator only targets loopback addresses"
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections)
+        .build()?;
+
+    let all_day = json!([{ "start": "00:00", "end": "24:00" }]);
+    admin(
+        &client,
+        &args,
+        reqwest::Method::PUT,
+        "/availability",
+        json!({ "timezone": "UTC", "weeklySchedule": {
+        "monday": all_day, "tuesday": all_day, "wednesday": all_day, "thursday": all_day,
+        "friday": all_day, "saturday": all_day, "sunday": all_day }}),
+    )
+    .await?;
+    admin(
+        &client,
+        &args,
+        reqwest::Method::PUT,
+        "/settings",
+        json!({ "minimumNoticeHours": 0, "bookingWindowDays": 730,
+        "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 15 }),
+    )
+    .await?;
+    let slug = format!("load-{}", std::process::id());
+    let event_type = admin(
+        &client,
+        &args,
+        reqwest::Method::POST,
+        "/event-types",
+        json!({ "name": "Load", "slug": slug, "duration": 15 }),
+    )
+    .await?;
+    let event_type_id = event_type["id"].as_str().unwrap_or_default().to_owned();
+    let username = admin(
+        &client,
+        &args,
+        reqwest::Method::GET,
+        &format!(
+            "/users/{}",
+            event_type["userId"].as_str().unwrap_or_default()
+        ),
+        Value::Null,
+    )
+    .await?["username"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // Phase 1: bookings over distinct 15-minute slots, starting tomorrow (UTC).
+    #[allow(clippy::disallowed_methods)]
+    let tomorrow = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .tomorrow()?;
+    let first_slot = tomorrow
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)?
+        .timestamp();
+    let next_slot = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.connections {
+        let client = client.clone();
+        let args = Arc::clone(&args);
+        let next_slot = Arc::clone(&next_slot);
+        let event_type_id = event_type_id.clone();
+        workers.push(tokio::spawn(async move {
+            let mut outcome = Outcome::default();
+            while Instant::now() < deadline {
+                let index = next_slot.fetch_add(1, Ordering::Relaxed) as i64;
+                let start = first_slot + jiff::SignedDuration::from_mins(15 * index);
+                let body = json!({ "eventTypeId": event_type_id, "startTime": start.to_string(),
+                    "invitee": { "name": "Load Test", "email": "load@example.com", "timezone": "UTC" } });
+                let sent = Instant::now();
+                let status = match client.post(format!("{}/api/public/scheduling/{}/bookings", args.base, args.tenant)).json(&body).send().await {
+                    Ok(response) => response.status().as_u16(),
+                    Err(_) => 0,
+                };
+                outcome.latencies.push(sent.elapsed());
+                *outcome.by_status.entry(status).or_default() += 1;
+            }
+            outcome
+        }));
+    }
+    let mut bookings = Outcome::default();
+    for worker in workers {
+        let outcome = worker.await?;
+        bookings.latencies.extend(outcome.latencies);
+        for (status, count) in outcome.by_status {
+            *bookings.by_status.entry(status).or_default() += count;
+        }
+    }
+    report(
+        "booking POSTs (distinct slots)",
+        started.elapsed(),
+        &mut bookings,
+    );
+
+    // Phase 2: 30-day slot queries, with the bookings above on the calendar.
+    let to = tomorrow.checked_add(jiff::Span::new().days(29))?;
+    let url = format!(
+        "{}/api/public/scheduling/{}/users/{username}/{slug}/slots?from={tomorrow}&to={to}&timezone=Europe/Berlin",
+        args.base, args.tenant
+    );
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.connections {
+        let client = client.clone();
+        let url = url.clone();
+        workers.push(tokio::spawn(async move {
+            let mut outcome = Outcome::default();
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let status = match client.get(&url).send().await {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        let _ = response.bytes().await;
+                        status
+                    }
+                    Err(_) => 0,
+                };
+                outcome.latencies.push(sent.elapsed());
+                *outcome.by_status.entry(status).or_default() += 1;
+            }
+            outcome
+        }));
+    }
+    let mut slots = Outcome::default();
+    for worker in workers {
+        let outcome = worker.await?;
+        slots.latencies.extend(outcome.latencies);
+        for (status, count) in outcome.by_status {
+            *slots.by_status.entry(status).or_default() += count;
+        }
+    }
+    report("slots GETs (30-day range)", started.elapsed(), &mut slots);
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `/api/public/scheduling/{tenantSlug}/…`: what invitees use, without credentials. The tenant
+//! comes from the slug; inactive hosts and inactive or archived event types are not found.
+
+mod bookings;
+mod pages;
+mod slots;
+
+use kairos_core::text::{Slug, Username};
+use kairos_store::{EventType, StoreError, Tenant, User};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The public API routes, to nest under `/api/public/scheduling/{tenantSlug}`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(pages::router())
+        .merge(slots::router())
+        .merge(bookings::router())
+}
+
+/// Resolves a tenant slug (404 when malformed or unknown).
+pub(crate) async fn tenant(state: &AppState, slug: &str) -> Result<Tenant, ApiError> {
+    let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound("tenant"))?;
+    state
+        .store
+        .tenant_by_slug(&slug)
+        .await
+        .map_err(ApiError::from_store("tenant"))
+}
+
+/// Resolves an active host by username.
+pub(crate) async fn host(
+    state: &AppState,
+    tenant: &Tenant,
+    username: &str,
+) -> Result<User, ApiError> {
+    let username = Username::parse(username).map_err(|_| ApiError::NotFound("host"))?;
+    let user = state
+        .store
+        .user_by_username(tenant.id, &username)
+        .await
+        .map_err(ApiError::from_store("host"))?;
+    if !user.is_active {
+        return Err(ApiError::NotFound("host"));
+    }
+    Ok(user)
+}
+
+/// Resolves a bookable (active, not archived) event type of a host by slug.
+pub(crate) async fn bookable_event_type(
+    state: &AppState,
+    host: &User,
+    slug: &str,
+) -> Result<EventType, ApiError> {
+    let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound("event type"))?;
+    let event_type = state
+        .store
+        .event_type_by_slug(host.tenant_id, host.id, &slug)
+        .await
+        .map_err(ApiError::from_store("event type"))?;
+    ensure_bookable(&event_type)?;
+    Ok(event_type)
+}
+
+/// Archived or deactivated event types take no bookings.
+pub(crate) fn ensure_bookable(event_type: &EventType) -> Result<(), ApiError> {
+    if event_type.archived_at.is_some() {
+        return Err(ApiError::Gone(
+            "this event type has been archived and takes no bookings",
+        ));
+    }
+    if !event_type.fields.is_active {
+        return Err(ApiError::NotFound("event type"));
+    }
+    Ok(())
+}
+
+/// Maps a store miss to 404 `what`.
+pub(crate) fn not_found(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {
+    ApiError::from_store(what)
+}

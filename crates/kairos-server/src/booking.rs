@@ -1,0 +1,317 @@
+//! The booking rules as the server applies them: slots for an event type, and creating,
+//! moving and cancelling bookings. Public and admin routes both call these, so an invitee and a
+//! host are held to the same rules.
+//!
+//! Guarantee: a booking is written only if [`SlotEngine::check_slot`] accepts its start on a
+//! snapshot read inside the writing transaction, after the host's lock was taken (see
+//! [`kairos_store::Store::create_booking`]). Listing and accepting run the same engine code, so
+//! what was shown free and what is accepted cannot disagree on the same data.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use kairos_core::booking::{CancelledBy, Invitee};
+use kairos_core::ids::BookingId;
+use kairos_core::slots::{
+    HostAvailability, Slot, SlotDay, SlotEngine, SlotRules, group_by_local_date,
+    invitee_date_range, load_range,
+};
+use kairos_core::zone::TimeZoneName;
+use kairos_store::{Actor, Booking, EventType, NewBooking, ScheduleSnapshot, StoreError, User};
+use rand::RngExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The most days one slots request may cover.
+pub const MAX_SLOT_DAYS: i32 = 62;
+
+/// The effective slot rules of an event type: the host's settings with the type's overrides,
+/// its duration and slot interval.
+pub fn rules_for(host: &User, event_type: &EventType) -> SlotRules {
+    let rules = SlotRules::for_event(
+        &host.settings,
+        &event_type.fields.setting_overrides,
+        event_type.fields.duration,
+    );
+    match event_type.fields.slot_interval {
+        Some(interval) => rules.with_interval(interval),
+        None => rules,
+    }
+}
+
+fn engine<'a>(
+    snapshot: &'a ScheduleSnapshot,
+    rules: &'a SlotRules,
+    now: Timestamp,
+    ignore: Option<BookingId>,
+) -> SlotEngine<'a> {
+    SlotEngine {
+        host: HostAvailability {
+            zone: snapshot.availability.timezone.time_zone(),
+            weekly: &snapshot.availability.weekly_schedule,
+            overrides: &snapshot.overrides,
+            blocked: &snapshot.blocked,
+        },
+        bookings: &snapshot.bookings,
+        busy: &[],
+        rules,
+        now,
+        ignore_booking: ignore,
+    }
+}
+
+/// One slot as the API shows it: RFC 3339 instants with the invitee's offset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotBody {
+    /// e.g. `2026-12-01T09:00:00-05:00`.
+    pub start: String,
+    pub end: String,
+}
+
+/// The slots of one invitee-local date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotDayBody {
+    /// `YYYY-MM-DD` in the invitee's zone.
+    pub date: String,
+    pub slots: Vec<SlotBody>,
+}
+
+/// The answer of a slots request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotsBody {
+    /// The invitee zone the days are grouped in.
+    pub timezone: String,
+    pub days: Vec<SlotDayBody>,
+}
+
+fn slot_days_body(zone: &TimeZoneName, days: Vec<SlotDay>) -> SlotsBody {
+    SlotsBody {
+        timezone: zone.to_string(),
+        days: days
+            .into_iter()
+            .map(|day| SlotDayBody {
+                date: day.date.to_string(),
+                slots: day
+                    .slots
+                    .into_iter()
+                    .map(|slot| SlotBody {
+                        start: slot
+                            .start
+                            .timestamp()
+                            .display_with_offset(slot.start.offset())
+                            .to_string(),
+                        end: slot
+                            .end
+                            .timestamp()
+                            .display_with_offset(slot.end.offset())
+                            .to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The free slots of an event type on the invitee-local dates `[from, to]`.
+pub async fn list_slots(
+    state: &AppState,
+    host: &User,
+    event_type: &EventType,
+    invitee_zone: &TimeZoneName,
+    from: Date,
+    to: Date,
+) -> Result<SlotsBody, ApiError> {
+    let (start, end) = invitee_date_range(invitee_zone.time_zone(), from, to)
+        .ok_or_else(|| ApiError::bad_request("to", "the date range is out of bounds"))?;
+    let (span_start, span_end) = load_range(start, end);
+    let snapshot = state
+        .store
+        .schedule_snapshot(host.tenant_id, host.id, span_start, span_end, None)
+        .await?;
+    let rules = rules_for(host, event_type);
+    let slots: Vec<Slot> =
+        engine(&snapshot, &rules, state.clock.now(), None).available_slots(start, end);
+    Ok(slot_days_body(
+        invitee_zone,
+        group_by_local_date(&slots, invitee_zone.time_zone()),
+    ))
+}
+
+/// What an invitee (or a host on their behalf) asks for.
+#[derive(Debug)]
+pub struct BookingRequest {
+    pub start: Timestamp,
+    pub invitee: Invitee,
+    pub timezone: TimeZoneName,
+}
+
+/// A booking together with the secret of its manage links (shown once).
+#[derive(Debug)]
+pub struct BookedWithToken {
+    pub booking: Booking,
+    pub manage_token: String,
+}
+
+/// A fresh manage token and its digest.
+fn manage_token() -> (String, [u8; 32]) {
+    let bytes: [u8; 32] = rand::rng().random();
+    let token = hex::encode(bytes);
+    let digest = Sha256::digest(token.as_bytes()).into();
+    (token, digest)
+}
+
+/// Whether `token` is the secret of a booking's manage links (constant-time comparison).
+pub fn manage_token_matches(booking: &Booking, token: &str) -> bool {
+    let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    digest
+        .iter()
+        .zip(booking.manage_token_digest.iter())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
+}
+
+fn new_booking(
+    host: &User,
+    event_type: &EventType,
+    request: BookingRequest,
+    digest: [u8; 32],
+    rules: &SlotRules,
+) -> NewBooking {
+    let duration = SignedDuration::from_mins(i64::from(event_type.fields.duration.get()));
+    NewBooking {
+        event_type_id: event_type.id,
+        host_user_id: host.id,
+        event_type_name: event_type.fields.name.to_string(),
+        host_name: host.display_name.to_string(),
+        host_email: host.email.to_string(),
+        invitee: request.invitee,
+        start_time: request.start,
+        end_time: request.start + duration,
+        timezone: request.timezone,
+        location: event_type.fields.location.clone(),
+        buffer_before_mins: rules.buffer_before_mins.get(),
+        buffer_after_mins: rules.buffer_after_mins.get(),
+        manage_token_digest: digest,
+    }
+}
+
+/// Maps the store's answer for a booking change: refusals and overlaps are 409s.
+pub fn booking_error(error: StoreError) -> ApiError {
+    match error {
+        StoreError::Rejected { code, message } => ApiError::Conflict {
+            code,
+            message,
+            field: Some("startTime".to_owned()),
+        },
+        StoreError::Conflict { .. } => ApiError::Conflict {
+            code: "slot_unavailable",
+            message: "that time is no longer free".to_owned(),
+            field: Some("startTime".to_owned()),
+        },
+        other => ApiError::from_store("booking")(other),
+    }
+}
+
+fn slot_check<'a>(
+    rules: &'a SlotRules,
+    start: Timestamp,
+    now: Timestamp,
+    ignore: Option<BookingId>,
+) -> impl Fn(&ScheduleSnapshot) -> Result<(), (&'static str, String)> + Send + Sync + 'a {
+    move |snapshot| {
+        engine(snapshot, rules, now, ignore)
+            .check_slot(start)
+            .map(|_| ())
+            .map_err(|rejection| {
+                (
+                    "slot_unavailable",
+                    format!("{rejection} ({})", rejection.code()),
+                )
+            })
+    }
+}
+
+/// Books `request` on an active event type of an active host.
+pub async fn book(
+    state: &AppState,
+    actor: Actor,
+    host: &User,
+    event_type: &EventType,
+    request: BookingRequest,
+) -> Result<BookedWithToken, ApiError> {
+    let rules = rules_for(host, event_type);
+    let now = state.clock.now();
+    let start = request.start;
+    let (token, digest) = manage_token();
+    let booking = new_booking(host, event_type, request, digest, &rules);
+    let check = slot_check(&rules, start, now, None);
+    let booking = state
+        .store
+        .create_booking(host.tenant_id, actor, booking, &check)
+        .await
+        .map_err(booking_error)?;
+    Ok(BookedWithToken {
+        booking,
+        manage_token: token,
+    })
+}
+
+/// Moves `old` to `start` (same invitee and answers), checked like a new booking with `old`
+/// not counted.
+pub async fn reschedule(
+    state: &AppState,
+    actor: Actor,
+    host: &User,
+    event_type: &EventType,
+    old: &Booking,
+    start: Timestamp,
+    timezone: Option<TimeZoneName>,
+) -> Result<BookedWithToken, ApiError> {
+    let rules = rules_for(host, event_type);
+    let now = state.clock.now();
+    let (token, digest) = manage_token();
+    let request = BookingRequest {
+        start,
+        invitee: old.invitee.clone(),
+        timezone: timezone.unwrap_or_else(|| old.timezone.clone()),
+    };
+    let booking = new_booking(host, event_type, request, digest, &rules);
+    let check = slot_check(&rules, start, now, Some(old.id));
+    let booking = state
+        .store
+        .reschedule_booking(host.tenant_id, actor, old.id, now, booking, &check)
+        .await
+        .map_err(booking_error)?;
+    Ok(BookedWithToken {
+        booking,
+        manage_token: token,
+    })
+}
+
+/// Cancels a confirmed booking.
+pub async fn cancel(
+    state: &AppState,
+    actor: Actor,
+    booking: &Booking,
+    by: CancelledBy,
+    reason: Option<String>,
+) -> Result<Booking, ApiError> {
+    state
+        .store
+        .cancel_booking(booking.tenant_id, actor, booking.id, by, reason)
+        .await
+        .map_err(booking_error)
+}
+
+/// Parses an RFC 3339 instant from a request, naming the field on failure.
+pub fn parse_instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
+    value.parse::<Timestamp>().map_err(|_| {
+        ApiError::validation(
+            field,
+            format!("{value:?} is not an RFC 3339 instant such as 2026-12-01T09:00:00Z"),
+        )
+    })
+}

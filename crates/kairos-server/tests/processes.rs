@@ -1,0 +1,294 @@
+//! Two `kairos serve` processes sharing one PostgreSQL: the booking guarantee holds across
+//! processes (the lock and the exclusion constraint live in the database, not in memory).
+//! Skipped without `KAIROS_TEST_DATABASE_URL`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Database {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(&self.admin_url)
+            .args([
+                "-qc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+async fn database() -> Option<Database> {
+    let admin_url = std::env::var("KAIROS_TEST_DATABASE_URL").ok()?;
+    use sqlx::Connection;
+    let name = format!("kairos_procs_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let url = format!(
+        "{}/{name}",
+        admin_url.rsplit_once('/').expect("database path").0
+    );
+    Some(Database {
+        admin_url,
+        name,
+        url,
+    })
+}
+
+fn kairos(url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kairos"));
+    command
+        .env("KAIROS_DATABASE_URL", url)
+        .env("KAIROS_DEMO", "false")
+        .env("KAIROS_RATE_LIMIT_PER_MINUTE", "0")
+        .env_remove("KAIROS_REDIS_URL")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+async fn serve(url: &str, extra_env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let mut command = kairos(url);
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let child = command
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn kairos serve");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if let Ok(response) = client.get(format!("{}/readyz", server.base)).send().await
+            && response.status().is_success()
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("kairos serve did not become ready");
+}
+
+fn create_tenant(url: &str) -> String {
+    let output = kairos(url)
+        .args([
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "owner@acme.example",
+        ])
+        .output()
+        .expect("kairos tenant create");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let created: Value = serde_json::from_slice(&output.stdout).expect("json");
+    created["apiToken"].as_str().expect("token").to_owned()
+}
+
+async fn prepare_host(client: &reqwest::Client, base: &str, token: &str) -> (Value, Value) {
+    let admin = |path: &str| format!("{base}/api/admin/scheduling{path}");
+    let day = json!([{ "start": "00:00", "end": "24:00" }]);
+    let put = client
+        .put(admin("/availability"))
+        .bearer_auth(token)
+        .json(&json!({ "timezone": "UTC", "weeklySchedule": {
+            "monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day, "saturday": day, "sunday": day }}))
+        .send()
+        .await
+        .expect("availability");
+    assert!(put.status().is_success());
+    let settings = client
+        .put(admin("/settings"))
+        .bearer_auth(token)
+        .json(&json!({ "minimumNoticeHours": 0, "bookingWindowDays": 30, "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 30 }))
+        .send()
+        .await
+        .expect("settings");
+    assert!(settings.status().is_success());
+    let mut types = Vec::new();
+    for (slug, duration) in [("short", 30), ("long", 60)] {
+        let created: Value = client
+            .post(admin("/event-types"))
+            .bearer_auth(token)
+            .json(&json!({ "name": slug, "slug": slug, "duration": duration, "slotInterval": 15 }))
+            .send()
+            .await
+            .expect("event type")
+            .json()
+            .await
+            .expect("json");
+        types.push(created);
+    }
+    let long = types.pop().expect("long");
+    let short = types.pop().expect("short");
+    (short, long)
+}
+
+fn tomorrow_at(hour: i8, minute: i8) -> String {
+    #[allow(clippy::disallowed_methods)]
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    today
+        .tomorrow()
+        .expect("date")
+        .at(hour, minute, 0, 0)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .expect("instant")
+        .timestamp()
+        .to_string()
+}
+
+async fn post_all(client: &reqwest::Client, requests: Vec<(String, Value)>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(url, body)| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task").expect("request"));
+    }
+    statuses
+}
+
+fn booking(event_type: &Value, start: &str) -> Value {
+    json!({ "eventTypeId": event_type["id"], "startTime": start,
+            "invitee": { "name": "Ivy", "email": "ivy@example.com", "timezone": "UTC" } })
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgres_never_double_book() {
+    let Some(database) = database().await else {
+        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
+        return;
+    };
+    let token = create_tenant(&database.url);
+    let first = serve(&database.url, &[]).await;
+    let second = serve(&database.url, &[]).await;
+    let client = reqwest::Client::new();
+    let (short, long) = prepare_host(&client, &first.base, &token).await;
+    let bookings = |server: &Server| format!("{}/api/public/scheduling/acme/bookings", server.base);
+
+    let same_slot: Vec<_> = (0..40)
+        .map(|i| {
+            let server = if i % 2 == 0 { &first } else { &second };
+            (bookings(server), booking(&short, &tomorrow_at(10, 0)))
+        })
+        .collect();
+    let statuses = post_all(&client, same_slot).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        39,
+        "{statuses:?}"
+    );
+
+    let mut mixed = Vec::new();
+    for step in 0..8i8 {
+        let start = tomorrow_at(12 + step / 4, (step % 4) * 15);
+        mixed.push((bookings(&first), booking(&short, &start)));
+        mixed.push((bookings(&second), booking(&long, &start)));
+    }
+    let statuses = post_all(&client, mixed).await;
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    let list: Value = client
+        .get(format!(
+            "{}/api/admin/scheduling/bookings?status=confirmed&limit=200",
+            second.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let mut intervals: Vec<(jiff::Timestamp, jiff::Timestamp)> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|b| {
+            (
+                b["startTime"]
+                    .as_str()
+                    .expect("start")
+                    .parse()
+                    .expect("instant"),
+                b["endTime"]
+                    .as_str()
+                    .expect("end")
+                    .parse()
+                    .expect("instant"),
+            )
+        })
+        .collect();
+    intervals.sort();
+    assert!(intervals.len() >= 2);
+    for pair in intervals.windows(2) {
+        assert!(
+            pair[0].1 <= pair[1].0,
+            "overlapping confirmed bookings: {pair:?}"
+        );
+    }
+}

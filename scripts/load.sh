@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Load test: builds the release binary and the load generator, starts `kairos serve` on a fresh
+# database, creates a tenant, and runs crates/kairos-server/examples/load.rs against it.
+#
+#   scripts/load.sh sqlite                 # embedded SQLite in a temporary directory
+#   scripts/load.sh postgres [BASE_URL]    # a fresh database on BASE_URL (default postgres://root@127.0.0.1:5432/test)
+#
+# CONNECTIONS (64) and SECONDS (10) tune the run. Figures go to docs/performance.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+connections=${CONNECTIONS:-64}
+seconds=${SECONDS_PER_PHASE:-10}
+port=${PORT:-18090}
+
+cargo build --release --bin kairos --example load
+work=$(mktemp -d)
+cleanup() {
+    [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+    wait 2>/dev/null || true
+    if [ "$backend" = postgres ]; then
+        psql "${base_url}" -qc "DROP DATABASE IF EXISTS ${dbname} WITH (FORCE)" >/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+case "$backend" in
+    sqlite) url="sqlite://$work/kairos.db" ;;
+    postgres)
+        base_url=${2:-postgres://root@127.0.0.1:5432/test}
+        dbname="kairos_load_$$"
+        psql "$base_url" -qc "CREATE DATABASE ${dbname}" >/dev/null
+        url="${base_url%/*}/${dbname}" ;;
+    *) echo "usage: $0 sqlite|postgres [BASE_URL]" >&2; exit 2 ;;
+esac
+
+export KAIROS_DATABASE_URL="$url" KAIROS_DEMO=false KAIROS_RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn
+token=$(target/release/kairos tenant create --slug load --name "Load test" --admin-email load@example.com \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiToken"])')
+target/release/kairos serve --bind "127.0.0.1:$port" &
+server=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+
+echo "backend: $backend, connections: $connections, seconds per phase: $seconds"
+target/release/examples/load --base "http://127.0.0.1:$port" --token "$token" --tenant load \
+    --connections "$connections" --seconds "$seconds"
