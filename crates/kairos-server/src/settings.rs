@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
+use crate::abuse::IpNetwork;
+
 /// `kairos`: a multi-tenant scheduling and booking server.
 #[derive(Debug, Parser)]
 #[command(name = "kairos", version, about, long_about = None)]
@@ -106,6 +108,31 @@ pub struct ServeSettings {
         global = true
     )]
     pub log_format: LogFormat,
+
+    /// Public writes (booking, cancelling, …) allowed per client IP per minute; 0 turns the
+    /// limit off.
+    #[arg(
+        long,
+        env = "KAIROS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Comma-separated CIDRs of reverse proxies whose `X-Forwarded-For` is believed, e.g.
+    /// `10.0.0.0/8,2001:db8::/32`. Empty: the client IP is always the socket peer.
+    #[arg(
+        long,
+        env = "KAIROS_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpNetwork>,
+
+    /// Redis URL (`redis://host:6379`) to share rate limits across server processes. Without it
+    /// each process limits on its own. If Redis stops answering, requests are let through.
+    #[arg(long, env = "KAIROS_REDIS_URL", global = true, hide_env_values = true)]
+    pub redis_url: Option<String>,
 }
 
 impl ServeSettings {
@@ -142,6 +169,9 @@ impl Default for ServeSettings {
             demo: true,
             max_body_bytes: 64 * 1024,
             log_format: LogFormat::Human,
+            rate_limit_per_minute: 10,
+            trusted_proxies: Vec::new(),
+            redis_url: None,
         }
     }
 }
