@@ -137,6 +137,7 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
         );
         tracing::info!("public booking page of the demo host: {}", demo.booking_url);
     }
+    let abuse = abuse::AbuseGuard::from_settings(&settings).await?;
     let listener = TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("binding {}", settings.bind))?;
@@ -146,6 +147,7 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             store,
             clock: Arc::new(SystemClock),
             settings: Arc::new(settings),
+            abuse,
         },
         listener,
         shutdown_signal(),
@@ -162,7 +164,7 @@ async fn shutdown_signal() {
 /// Builds the whole HTTP application for `state`.
 pub fn app(state: AppState) -> Router {
     let limit = state.settings.max_body_bytes;
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, openapi) = api::router(state.abuse.clone()).split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)

@@ -133,6 +133,10 @@ pub struct ServeSettings {
     /// each process limits on its own. If Redis stops answering, requests are let through.
     #[arg(long, env = "KAIROS_REDIS_URL", global = true, hide_env_values = true)]
     pub redis_url: Option<String>,
+
+    /// Prefix of the rate-limit keys in Redis, so several deployments can share one Redis.
+    #[arg(long, env = "KAIROS_REDIS_KEY_PREFIX", default_value = crate::abuse::REDIS_KEY_PREFIX, global = true)]
+    pub redis_key_prefix: String,
 }
 
 impl ServeSettings {
@@ -172,6 +176,7 @@ impl Default for ServeSettings {
             rate_limit_per_minute: 10,
             trusted_proxies: Vec::new(),
             redis_url: None,
+            redis_key_prefix: crate::abuse::REDIS_KEY_PREFIX.to_owned(),
         }
     }
 }

@@ -13,4 +13,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<ServeSettings>,
+    /// The Origin check and rate limit of public writes (see [`crate::abuse`]).
+    pub abuse: crate::abuse::AbuseGuard,
 }

@@ -292,3 +292,95 @@ async fn two_processes_on_one_postgres_never_double_book() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_processes_share_one_rate_limit_through_redis() {
+    let Ok(redis_url) = std::env::var("KAIROS_TEST_REDIS_URL") else {
+        eprintln!("skipped: KAIROS_TEST_REDIS_URL not set");
+        return;
+    };
+    let Some(database) = database().await else {
+        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
+        return;
+    };
+    create_tenant(&database.url);
+    let prefix = format!("kairos-test:{}:", uuid::Uuid::new_v4().simple());
+    let env = [
+        ("KAIROS_RATE_LIMIT_PER_MINUTE", "10"),
+        ("KAIROS_REDIS_URL", redis_url.as_str()),
+        ("KAIROS_REDIS_KEY_PREFIX", prefix.as_str()),
+    ];
+    let first = serve(&database.url, &env).await;
+    let second = serve(&database.url, &env).await;
+    let client = reqwest::Client::new();
+
+    let foreign = client
+        .post(format!(
+            "{}/api/public/scheduling/acme/bookings",
+            first.base
+        ))
+        .header("origin", "https://evil.example")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(foreign.status().as_u16(), 403);
+
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for i in 0..16 {
+        let server = if i % 2 == 0 { &first } else { &second };
+        let response = client
+            .post(format!(
+                "{}/api/public/scheduling/acme/bookings",
+                server.base
+            ))
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("request");
+        if response.status().as_u16() == 429 {
+            retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+        }
+        statuses.push(response.status().as_u16());
+    }
+    // The refused cross-origin request above spent no budget: ten requests pass (and fail
+    // validation), whichever process they reach; the rest are limited on both.
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    let seconds: u64 = retry_after
+        .expect("Retry-After")
+        .parse()
+        .expect("integer seconds");
+    assert!(seconds >= 1);
+
+    let redis = redis::Client::open(redis_url.as_str()).expect("redis client");
+    let mut connection = redis
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut connection)
+        .await
+        .expect("keys");
+    assert!(!keys.is_empty(), "the budget lives in Redis");
+    let _: () = redis::cmd("DEL")
+        .arg(&keys)
+        .query_async(&mut connection)
+        .await
+        .expect("del");
+}

@@ -46,7 +46,7 @@ pub use self::redis_limiter::RedisRateLimiter;
 use crate::error::ApiError;
 use crate::settings::ServeSettings;
 
-/// Where the rate limits of public writes live in Redis.
+/// Where the rate limits of public writes live in Redis by default (`KAIROS_REDIS_KEY_PREFIX`).
 pub const REDIS_KEY_PREFIX: &str = "kairos:rate-limit:public-write:";
 
 /// Builds the rate limiter the settings ask for: Redis when `KAIROS_REDIS_URL` is set (connecting
@@ -61,7 +61,7 @@ pub async fn limiter_from_settings(
     }
     match &settings.redis_url {
         Some(url) => {
-            let limiter = RedisRateLimiter::connect(url, quota, REDIS_KEY_PREFIX)
+            let limiter = RedisRateLimiter::connect(url, quota, &settings.redis_key_prefix)
                 .await
                 .context("connecting the rate limiter to KAIROS_REDIS_URL")?;
             tracing::info!(

@@ -37,11 +37,18 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Every API route, with its OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+/// Every API route, with its OpenAPI description. Public writes pass `abuse` (Origin check and
+/// rate limit) first.
+pub fn router(abuse: crate::abuse::AbuseGuard) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/admin/scheduling", admin::router())
-        .nest("/api/public/scheduling/{tenantSlug}", public::router())
+        .nest(
+            "/api/public/scheduling/{tenantSlug}",
+            public::router().layer(axum::middleware::from_fn_with_state(
+                abuse,
+                crate::abuse::guard_public_writes,
+            )),
+        )
 }
 
 /// `limit` and `offset` of a list request.

@@ -149,12 +149,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let address = format!("http://{}", listener.local_addr().expect("address"));
     let settings = ServeSettings {
         max_body_bytes: 16 * 1024,
+        public_url: Some(address.clone()),
+        rate_limit_per_minute: 0,
         ..ServeSettings::default()
     };
+    let abuse = kairos_server::abuse::AbuseGuard::from_settings(&settings)
+        .await
+        .expect("abuse guard");
     let state = AppState {
         store: Arc::clone(&store),
         clock: kairos_server::system_clock(),
         settings: Arc::new(settings),
+        abuse,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(kairos_server::launch(state, listener, async move {
