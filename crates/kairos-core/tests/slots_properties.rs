@@ -632,6 +632,17 @@ proptest! {
     }
 
     #[test]
+    fn bookings_outside_load_range_for_never_matter(scenario in arb_scenario()) {
+        let (start, end) = scenario.range;
+        let full = scenario.host.engine().available_slots(start, end);
+        let (load_start, load_end) = kairos_core::slots::load_range_for(&scenario.host.rules, start, end);
+        let mut trimmed = scenario.host.clone();
+        trimmed.bookings.retain(|b| b.start < load_end && b.end > load_start);
+        trimmed.busy.retain(|b| b.start < load_end && b.end > load_start);
+        prop_assert_eq!(full, trimmed.engine().available_slots(start, end));
+    }
+
+    #[test]
     fn adding_busy_time_or_a_booking_never_adds_a_slot(scenario in arb_scenario()) {
         let (start, end) = scenario.range;
         let base = slot_set(&scenario.host.engine().available_slots(start, end));

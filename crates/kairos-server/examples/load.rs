@@ -1,8 +1,10 @@
 //! A small load generator for a running Kairos server (see `scripts/load.sh`).
 //!
-//! It prepares the tenant's owner as a host open around the clock, then measures
-//! 1. booking POSTs over distinct slots (bookings/s, latency percentiles), and
-//! 2. slots GETs for a 30-day range (req/s, p50, p99),
+//! It prepares the tenant's owner as a host with weekday hours 09:00–12:30 and 13:30–17:00 UTC
+//! and a 30-minute event type, then measures
+//! 1. booking POSTs over distinct slots, spread over the next two years in a scattered order
+//!    (bookings/s, latency percentiles), and
+//! 2. slots GETs for a 30-day range with those bookings on the calendar (req/s, p50, p99),
 //!
 //! each with `--connections` concurrent clients for `--seconds`. Only loopback targets.
 
@@ -85,6 +87,10 @@ async fn admin(
     Ok(value)
 }
 
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Arc::new(Args::parse());
@@ -98,15 +104,14 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.connections)
         .build()?;
 
-    let all_day = json!([{ "start": "00:00", "end": "24:00" }]);
+    let day = json!([{ "start": "09:00", "end": "12:30" }, { "start": "13:30", "end": "17:00" }]);
     admin(
         &client,
         &args,
         reqwest::Method::PUT,
         "/availability",
         json!({ "timezone": "UTC", "weeklySchedule": {
-        "monday": all_day, "tuesday": all_day, "wednesday": all_day, "thursday": all_day,
-        "friday": all_day, "saturday": all_day, "sunday": all_day }}),
+        "monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day }}),
     )
     .await?;
     admin(
@@ -115,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
         reqwest::Method::PUT,
         "/settings",
         json!({ "minimumNoticeHours": 0, "bookingWindowDays": 730,
-        "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 15 }),
+        "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 30 }),
     )
     .await?;
     let slug = format!("load-{}", std::process::id());
@@ -124,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
         &args,
         reqwest::Method::POST,
         "/event-types",
-        json!({ "name": "Load", "slug": slug, "duration": 15 }),
+        json!({ "name": "Load", "slug": slug, "duration": 30 }),
     )
     .await?;
     let event_type_id = event_type["id"].as_str().unwrap_or_default().to_owned();
@@ -143,15 +148,36 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .to_owned();
 
-    // Phase 1: bookings over distinct 15-minute slots, starting tomorrow (UTC).
+    // Phase 1: bookings over distinct slots of the next 700 days, visited in a scattered order
+    // (a stride coprime with the count) so they spread over the whole calendar.
     #[allow(clippy::disallowed_methods)]
     let tomorrow = jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date()
         .tomorrow()?;
-    let first_slot = tomorrow
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)?
-        .timestamp();
+    let mut starts = Vec::new();
+    for offset in 0..700 {
+        let date = tomorrow.checked_add(jiff::Span::new().days(offset))?;
+        if matches!(
+            date.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        ) {
+            continue;
+        }
+        for minute in (9 * 60..12 * 60 + 30)
+            .chain(13 * 60 + 30..17 * 60)
+            .step_by(30)
+        {
+            let time = jiff::civil::Time::new((minute / 60) as i8, (minute % 60) as i8, 0, 0)?;
+            starts.push(
+                date.to_datetime(time)
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)?
+                    .timestamp(),
+            );
+        }
+    }
+    let stride = (7919..).find(|s| gcd(*s, starts.len()) == 1).unwrap_or(1);
+    let starts = Arc::new(starts);
     let next_slot = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let started = Instant::now();
@@ -161,11 +187,15 @@ async fn main() -> anyhow::Result<()> {
         let args = Arc::clone(&args);
         let next_slot = Arc::clone(&next_slot);
         let event_type_id = event_type_id.clone();
+        let starts = Arc::clone(&starts);
         workers.push(tokio::spawn(async move {
             let mut outcome = Outcome::default();
             while Instant::now() < deadline {
-                let index = next_slot.fetch_add(1, Ordering::Relaxed) as i64;
-                let start = first_slot + jiff::SignedDuration::from_mins(15 * index);
+                let index = next_slot.fetch_add(1, Ordering::Relaxed);
+                if index >= starts.len() {
+                    break;
+                }
+                let start = starts[(index * stride) % starts.len()];
                 let body = json!({ "eventTypeId": event_type_id, "startTime": start.to_string(),
                     "invitee": { "name": "Load Test", "email": "load@example.com", "timezone": "UTC" } });
                 let sent = Instant::now();

@@ -13,7 +13,7 @@ use kairos_core::booking::{CancelledBy, Invitee};
 use kairos_core::ids::BookingId;
 use kairos_core::slots::{
     HostAvailability, Slot, SlotDay, SlotEngine, SlotRules, group_by_local_date,
-    invitee_date_range, load_range,
+    invitee_date_range, load_range_for,
 };
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{Actor, Booking, EventType, NewBooking, ScheduleSnapshot, StoreError, User};
@@ -126,12 +126,12 @@ pub async fn list_slots(
 ) -> Result<SlotsBody, ApiError> {
     let (start, end) = invitee_date_range(invitee_zone.time_zone(), from, to)
         .ok_or_else(|| ApiError::bad_request("to", "the date range is out of bounds"))?;
-    let (span_start, span_end) = load_range(start, end);
+    let rules = rules_for(host, event_type);
+    let (span_start, span_end) = load_range_for(&rules, start, end);
     let snapshot = state
         .store
         .schedule_snapshot(host.tenant_id, host.id, span_start, span_end, None)
         .await?;
-    let rules = rules_for(host, event_type);
     let slots: Vec<Slot> =
         engine(&snapshot, &rules, state.clock.now(), None).available_slots(start, end);
     Ok(slot_days_body(

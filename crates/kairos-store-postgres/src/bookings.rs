@@ -122,10 +122,18 @@ pub(crate) async fn load_snapshot(
     .iter()
     .map(|row| blocked_date_from_row(row).map(|b| b.period))
     .collect::<StoreResult<Vec<_>>>()?;
+    // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
+    // booking is longer than the longest event (720 minutes), so none starting earlier reaches
+    // into the span.
+    let earliest_start = span_start
+        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
+            kairos_core::settings::DurationMinutes::MAX,
+        )))
+        .unwrap_or(span_start);
     let bookings = sqlx::query(
         "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
          WHERE tenant_id = $1 AND host_user_id = $2 AND status = 'confirmed' AND start_time < $3 AND end_time > $4
-           AND ($5::uuid IS NULL OR id <> $5)
+           AND start_time >= $6 AND ($5::uuid IS NULL OR id <> $5)
          ORDER BY start_time",
     )
     .bind(tenant.as_uuid())
@@ -133,6 +141,7 @@ pub(crate) async fn load_snapshot(
     .bind(PgTimestamp(span_end))
     .bind(PgTimestamp(span_start))
     .bind(ignore.map(|id| id.as_uuid()))
+    .bind(PgTimestamp(earliest_start))
     .fetch_all(&mut **tx)
     .await
     .map_err(map_error)?

@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::slots::{ExistingBooking, load_range};
+use kairos_core::settings::DurationMinutes;
+use kairos_core::slots::load_range;
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
     ScheduleSnapshot, StoreError, StoreResult,
@@ -80,24 +81,33 @@ pub(crate) async fn load_snapshot(
     .iter()
     .map(|row| blocked_date_from_row(row).map(|b| b.period))
     .collect::<StoreResult<Vec<_>>>()?;
+    // One row holding every booking as JSON: SQLite hands rows over one by one through a
+    // channel, which costs far more than parsing one array. The lower bound on start_time lets
+    // the (tenant, host, start_time) index bound the scan; no booking is longer than the
+    // longest event (720 minutes), so none that starts earlier can reach into the span.
     let ignored = ignore.map(|id| id.to_string());
-    let bookings = sqlx::query(
-        "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
-         WHERE tenant_id = ?1 AND host_user_id = ?2 AND status = 'confirmed' AND start_time < ?3 AND end_time > ?4
-           AND (?5 IS NULL OR id <> ?5)
-         ORDER BY start_time",
+    let earliest_start = span_start
+        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
+            DurationMinutes::MAX,
+        )))
+        .unwrap_or(span_start);
+    let packed: String = sqlx::query_scalar(
+        "SELECT COALESCE(json_group_array(json_array(id, start_time, end_time, buffer_before_mins, buffer_after_mins)), '[]')
+         FROM (SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
+               WHERE tenant_id = ?1 AND host_user_id = ?2 AND status = 'confirmed'
+                 AND start_time < ?3 AND start_time >= ?4 AND end_time > ?5 AND (?6 IS NULL OR id <> ?6)
+               ORDER BY start_time)",
     )
     .bind(tenant.to_string())
     .bind(host.to_string())
     .bind(to_seconds(span_end))
+    .bind(to_seconds(earliest_start))
     .bind(to_seconds(span_start))
     .bind(ignored.as_deref())
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await
-    .map_err(map_error)?
-    .iter()
-    .map(crate::rows::existing_booking_from_row)
-    .collect::<StoreResult<Vec<ExistingBooking>>>()?;
+    .map_err(map_error)?;
+    let bookings = crate::rows::existing_bookings_from_json(&packed)?;
     Ok(ScheduleSnapshot {
         availability,
         overrides,

@@ -255,16 +255,23 @@ pub(crate) fn change_from_row(row: &SqliteRow) -> StoreResult<Change> {
     })
 }
 
-pub(crate) fn existing_booking_from_row(
-    row: &SqliteRow,
-) -> StoreResult<kairos_core::slots::ExistingBooking> {
-    Ok(kairos_core::slots::ExistingBooking {
-        id: parsed(row, "id", kairos_core::ids::BookingId::from_str)?,
-        start: instant(row, "start_time")?,
-        end: instant(row, "end_time")?,
-        buffer_before_mins: get(row, "buffer_before_mins")?,
-        buffer_after_mins: get(row, "buffer_after_mins")?,
-    })
+/// Decodes the JSON array `[[id, start, end, before, after], …]` the snapshot query packs.
+pub(crate) fn existing_bookings_from_json(
+    packed: &str,
+) -> StoreResult<Vec<kairos_core::slots::ExistingBooking>> {
+    let rows: Vec<(String, i64, i64, i32, i32)> =
+        serde_json::from_str(packed).map_err(|e| corrupt("bookings", e))?;
+    rows.into_iter()
+        .map(|(id, start, end, before, after)| {
+            Ok(kairos_core::slots::ExistingBooking {
+                id: kairos_core::ids::BookingId::from_str(&id).map_err(|e| corrupt("id", e))?,
+                start: from_seconds(start)?,
+                end: from_seconds(end)?,
+                buffer_before_mins: before,
+                buffer_after_mins: after,
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn booking_from_row(row: &SqliteRow) -> StoreResult<kairos_store::Booking> {

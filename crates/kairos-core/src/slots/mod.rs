@@ -409,6 +409,30 @@ pub fn load_range(range_start: Timestamp, range_end: Timestamp) -> (Timestamp, T
 
 const LOAD_MARGIN_DAYS: i64 = 8;
 
+/// Like [`load_range`], but only as wide as `rules` need: the whole ISO weeks around the range
+/// when a weekly limit applies (8 days each side), the host-local days around it for a daily
+/// limit (3 days), and otherwise one day, which covers the longest event (12 hours) plus the
+/// largest buffer (8 hours). A slots query of a host without a weekly limit reads far fewer
+/// bookings this way.
+pub fn load_range_for(
+    rules: &SlotRules,
+    range_start: Timestamp,
+    range_end: Timestamp,
+) -> (Timestamp, Timestamp) {
+    let days = if rules.weekly_limit.is_some() {
+        LOAD_MARGIN_DAYS
+    } else if rules.daily_limit.is_some() {
+        3
+    } else {
+        1
+    };
+    let margin = SignedDuration::from_hours(days * 24);
+    (
+        range_start.saturating_sub(margin).unwrap_or(Timestamp::MIN),
+        range_end.saturating_add(margin).unwrap_or(Timestamp::MAX),
+    )
+}
+
 /// The data one query was answered from, in seconds since the Unix epoch.
 #[derive(Debug)]
 struct Plan {
