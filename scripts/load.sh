@@ -5,13 +5,14 @@
 #   scripts/load.sh sqlite                 # embedded SQLite in a temporary directory
 #   scripts/load.sh postgres [BASE_URL]    # a fresh database on BASE_URL (default postgres://root@127.0.0.1:5432/test)
 #
-# CONNECTIONS (64) and SECONDS (10) tune the run. Figures go to docs/performance.md by hand.
+# CONNECTIONS (64), SECONDS_PER_PHASE (10) and HOSTS (1: every request to one host) tune the run. Figures go to docs/performance.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
 connections=${CONNECTIONS:-64}
 seconds=${SECONDS_PER_PHASE:-10}
 port=${PORT:-18090}
+hosts=${HOSTS:-1}
 
 cargo build --release --bin kairos --example load
 work=$(mktemp -d)
@@ -42,6 +43,6 @@ target/release/kairos serve --bind "127.0.0.1:$port" &
 server=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 
-echo "backend: $backend, connections: $connections, seconds per phase: $seconds"
+echo "backend: $backend, connections: $connections, seconds per phase: $seconds, hosts: $hosts"
 target/release/examples/load --base "http://127.0.0.1:$port" --token "$token" --tenant load \
-    --connections "$connections" --seconds "$seconds"
+    --connections "$connections" --seconds "$seconds" --hosts "$hosts"

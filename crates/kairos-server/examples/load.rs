@@ -32,6 +32,74 @@ struct Args {
     /// Seconds per phase.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Hosts to spread the load over (the first is the tenant's owner; the others are created).
+    #[arg(long, default_value_t = 1)]
+    hosts: usize,
+}
+
+/// A host prepared for the run.
+#[derive(Debug)]
+struct Host {
+    username: String,
+    slug: String,
+    event_type_id: String,
+}
+
+/// Weekday hours 09:00–12:30 and 13:30–17:00 UTC, no notice, a 730-day window, a 30-minute
+/// event type. Host 0 is the token's own profile; the others are new host profiles.
+async fn prepare_host(client: &reqwest::Client, args: &Args, index: usize) -> anyhow::Result<Host> {
+    let run = std::process::id();
+    let user_id = if index == 0 {
+        None
+    } else {
+        let user = admin(
+            client,
+            args,
+            reqwest::Method::POST,
+            "/users",
+            json!({
+            "username": format!("load-{run}-{index}"), "displayName": format!("Load host {index}"),
+            "email": format!("load-{run}-{index}@example.com"), "timezone": "UTC" }),
+        )
+        .await?;
+        Some(user["id"].as_str().unwrap_or_default().to_owned())
+    };
+    let query = user_id
+        .as_ref()
+        .map(|id| format!("?userId={id}"))
+        .unwrap_or_default();
+    let day = json!([{ "start": "09:00", "end": "12:30" }, { "start": "13:30", "end": "17:00" }]);
+    admin(
+        client,
+        args,
+        reqwest::Method::PUT,
+        &format!("/availability{query}"),
+        json!({ "timezone": "UTC", "weeklySchedule": {
+        "monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day }}),
+    )
+    .await?;
+    admin(client, args, reqwest::Method::PUT, &format!("/settings{query}"), json!({ "minimumNoticeHours": 0,
+        "bookingWindowDays": 730, "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 30 })).await?;
+    let slug = format!("load-{run}");
+    let mut body = json!({ "name": "Load", "slug": slug, "duration": 30 });
+    if let Some(id) = &user_id {
+        body["userId"] = json!(id);
+    }
+    let event_type = admin(client, args, reqwest::Method::POST, "/event-types", body).await?;
+    let owner = event_type["userId"].as_str().unwrap_or_default().to_owned();
+    let user = admin(
+        client,
+        args,
+        reqwest::Method::GET,
+        &format!("/users/{owner}"),
+        Value::Null,
+    )
+    .await?;
+    Ok(Host {
+        username: user["username"].as_str().unwrap_or_default().to_owned(),
+        slug,
+        event_type_id: event_type["id"].as_str().unwrap_or_default().to_owned(),
+    })
 }
 
 #[derive(Debug, Default)]
@@ -104,49 +172,11 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.connections)
         .build()?;
 
-    let day = json!([{ "start": "09:00", "end": "12:30" }, { "start": "13:30", "end": "17:00" }]);
-    admin(
-        &client,
-        &args,
-        reqwest::Method::PUT,
-        "/availability",
-        json!({ "timezone": "UTC", "weeklySchedule": {
-        "monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day }}),
-    )
-    .await?;
-    admin(
-        &client,
-        &args,
-        reqwest::Method::PUT,
-        "/settings",
-        json!({ "minimumNoticeHours": 0, "bookingWindowDays": 730,
-        "bufferBeforeMins": 0, "bufferAfterMins": 0, "defaultDuration": 30 }),
-    )
-    .await?;
-    let slug = format!("load-{}", std::process::id());
-    let event_type = admin(
-        &client,
-        &args,
-        reqwest::Method::POST,
-        "/event-types",
-        json!({ "name": "Load", "slug": slug, "duration": 30 }),
-    )
-    .await?;
-    let event_type_id = event_type["id"].as_str().unwrap_or_default().to_owned();
-    let username = admin(
-        &client,
-        &args,
-        reqwest::Method::GET,
-        &format!(
-            "/users/{}",
-            event_type["userId"].as_str().unwrap_or_default()
-        ),
-        Value::Null,
-    )
-    .await?["username"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let mut hosts = Vec::new();
+    for index in 0..args.hosts.max(1) {
+        hosts.push(prepare_host(&client, &args, index).await?);
+    }
+    let hosts = Arc::new(hosts);
 
     // Phase 1: bookings over distinct slots of the next 700 days, visited in a scattered order
     // (a stride coprime with the count) so they spread over the whole calendar.
@@ -186,16 +216,19 @@ async fn main() -> anyhow::Result<()> {
         let client = client.clone();
         let args = Arc::clone(&args);
         let next_slot = Arc::clone(&next_slot);
-        let event_type_id = event_type_id.clone();
+        let hosts = Arc::clone(&hosts);
         let starts = Arc::clone(&starts);
         workers.push(tokio::spawn(async move {
             let mut outcome = Outcome::default();
             while Instant::now() < deadline {
                 let index = next_slot.fetch_add(1, Ordering::Relaxed);
+                let host = &hosts[index % hosts.len()];
+                let index = index / hosts.len();
                 if index >= starts.len() {
                     break;
                 }
                 let start = starts[(index * stride) % starts.len()];
+                let event_type_id = &host.event_type_id;
                 let body = json!({ "eventTypeId": event_type_id, "startTime": start.to_string(),
                     "invitee": { "name": "Load Test", "email": "load@example.com", "timezone": "UTC" } });
                 let sent = Instant::now();
@@ -225,21 +258,31 @@ async fn main() -> anyhow::Result<()> {
 
     // Phase 2: 30-day slot queries, with the bookings above on the calendar.
     let to = tomorrow.checked_add(jiff::Span::new().days(29))?;
-    let url = format!(
-        "{}/api/public/scheduling/{}/users/{username}/{slug}/slots?from={tomorrow}&to={to}&timezone=Europe/Berlin",
-        args.base, args.tenant
+    let urls: Arc<Vec<String>> = Arc::new(
+        hosts
+            .iter()
+            .map(|host| {
+                format!(
+                    "{}/api/public/scheduling/{}/users/{}/{}/slots?from={tomorrow}&to={to}&timezone=Europe/Berlin",
+                    args.base, args.tenant, host.username, host.slug
+                )
+            })
+            .collect(),
     );
+    let next_query = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.connections {
         let client = client.clone();
-        let url = url.clone();
+        let urls = Arc::clone(&urls);
+        let next_query = Arc::clone(&next_query);
         workers.push(tokio::spawn(async move {
             let mut outcome = Outcome::default();
             while Instant::now() < deadline {
+                let url = &urls[next_query.fetch_add(1, Ordering::Relaxed) % urls.len()];
                 let sent = Instant::now();
-                let status = match client.get(&url).send().await {
+                let status = match client.get(url).send().await {
                     Ok(response) => {
                         let status = response.status().as_u16();
                         let _ = response.bytes().await;

@@ -119,6 +119,9 @@ pub async fn seed_if_empty(store: &dyn Store, public_url: &str) -> anyhow::Resul
         email: owner.account.email.to_string(),
         password,
         api_token: created.api_token,
-        booking_url: format!("{public_url}/book/demo/{}", owner.user.username),
+        booking_url: format!(
+            "{public_url}/api/public/scheduling/demo/users/{}",
+            owner.user.username
+        ),
     }))
 }

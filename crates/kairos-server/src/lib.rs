@@ -135,7 +135,7 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             "try: curl -H 'Authorization: Bearer {}' {base}/api/admin/scheduling/event-types",
             demo.api_token
         );
-        tracing::info!("public booking page of the demo host: {}", demo.booking_url);
+        tracing::info!("the demo host's public booking API: {}", demo.booking_url);
     }
     let abuse = abuse::AbuseGuard::from_settings(&settings).await?;
     let listener = TcpListener::bind(settings.bind)

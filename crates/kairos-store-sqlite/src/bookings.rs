@@ -14,10 +14,7 @@ use kairos_store::{
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use crate::rows::{
-    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
-    json_text, to_seconds,
-};
+use crate::rows::{availability_from_row, booking_from_row, json_text, to_seconds};
 use crate::{SqliteStore, commit, map_error, now, record};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
@@ -33,86 +30,65 @@ pub(crate) async fn load_snapshot(
     span_end: Timestamp,
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
-    let row = sqlx::query(
-        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = ? AND user_id = ?",
-    )
-    .bind(tenant.to_string())
-    .bind(host.to_string())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_error)?
-    .ok_or(StoreError::NotFound)?;
-    let availability = availability_from_row(&row)?;
-    let zone = availability.timezone.time_zone();
-    let first = zone
+    // One statement, so one consistent read and one hand-off from SQLite's worker thread: the
+    // overrides, blocked dates and bookings come back as JSON arrays. The host's zone is not
+    // known before the row arrives, so the dates are bounded in UTC with two days of margin
+    // (every zone lies within ±14 hours of UTC); extra dates are harmless to the engine.
+    let first = jiff::tz::TimeZone::UTC
         .to_datetime(span_start)
         .date()
-        .yesterday()
+        .checked_sub(jiff::Span::new().days(2))
         .unwrap_or(jiff::civil::Date::MIN);
-    let last = zone
+    let last = jiff::tz::TimeZone::UTC
         .to_datetime(span_end)
         .date()
-        .tomorrow()
+        .checked_add(jiff::Span::new().days(2))
         .unwrap_or(jiff::civil::Date::MAX);
-    let overrides = sqlx::query(
-        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = ? AND user_id = ? AND date >= ? AND date <= ? ORDER BY date",
-    )
-    .bind(tenant.to_string())
-    .bind(host.to_string())
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(date_override_from_row)
-    .collect::<StoreResult<Vec<_>>>()?;
-    let blocked = sqlx::query(
-        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
-         FROM scheduling_blocked_dates WHERE tenant_id = ? AND user_id = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date",
-    )
-    .bind(tenant.to_string())
-    .bind(host.to_string())
-    .bind(last.to_string())
-    .bind(first.to_string())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(|row| blocked_date_from_row(row).map(|b| b.period))
-    .collect::<StoreResult<Vec<_>>>()?;
-    // One row holding every booking as JSON: SQLite hands rows over one by one through a
-    // channel, which costs far more than parsing one array. The lower bound on start_time lets
-    // the (tenant, host, start_time) index bound the scan; no booking is longer than the
-    // longest event (720 minutes), so none that starts earlier can reach into the span.
-    let ignored = ignore.map(|id| id.to_string());
+    // No booking is longer than the longest event (720 minutes), so none starting earlier than
+    // this reaches into the span; the bound lets the (tenant, host, start_time) index work.
     let earliest_start = span_start
         .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
             DurationMinutes::MAX,
         )))
         .unwrap_or(span_start);
-    let packed: String = sqlx::query_scalar(
-        "SELECT COALESCE(json_group_array(json_array(id, start_time, end_time, buffer_before_mins, buffer_after_mins)), '[]')
-         FROM (SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
-               WHERE tenant_id = ?1 AND host_user_id = ?2 AND status = 'confirmed'
-                 AND start_time < ?3 AND start_time >= ?4 AND end_time > ?5 AND (?6 IS NULL OR id <> ?6)
-               ORDER BY start_time)",
+    let ignored = ignore.map(|id| id.to_string());
+    let row = sqlx::query(
+        "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
+            (SELECT COALESCE(json_group_array(json_array(o.date, json(o.windows))), '[]')
+               FROM (SELECT date, windows FROM scheduling_date_overrides
+                     WHERE tenant_id = ?1 AND user_id = ?2 AND date >= ?3 AND date <= ?4 ORDER BY date) o) AS overrides,
+            (SELECT COALESCE(json_group_array(json_array(b.start_date, b.end_date, b.start_time, b.end_time)), '[]')
+               FROM (SELECT start_date, end_date, start_time, end_time FROM scheduling_blocked_dates
+                     WHERE tenant_id = ?1 AND user_id = ?2 AND start_date <= ?4 AND end_date >= ?3 ORDER BY start_date) b) AS blocked,
+            (SELECT COALESCE(json_group_array(json_array(k.id, k.start_time, k.end_time, k.buffer_before_mins, k.buffer_after_mins)), '[]')
+               FROM (SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
+                     WHERE tenant_id = ?1 AND host_user_id = ?2 AND status = 'confirmed'
+                       AND start_time < ?5 AND start_time >= ?6 AND end_time > ?7 AND (?8 IS NULL OR id <> ?8)
+                     ORDER BY start_time) k) AS bookings
+         FROM scheduling_availability a WHERE a.tenant_id = ?1 AND a.user_id = ?2",
     )
     .bind(tenant.to_string())
     .bind(host.to_string())
+    .bind(first.to_string())
+    .bind(last.to_string())
     .bind(to_seconds(span_end))
     .bind(to_seconds(earliest_start))
     .bind(to_seconds(span_start))
     .bind(ignored.as_deref())
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await
-    .map_err(map_error)?;
-    let bookings = crate::rows::existing_bookings_from_json(&packed)?;
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    let availability = availability_from_row(&row)?;
+    let column = |name: &str| -> StoreResult<String> {
+        sqlx::Row::try_get::<String, _>(&row, name)
+            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+    };
     Ok(ScheduleSnapshot {
         availability,
-        overrides,
-        blocked,
-        bookings,
+        overrides: crate::rows::date_overrides_from_json(&column("overrides")?)?,
+        blocked: crate::rows::blocked_periods_from_json(&column("blocked")?)?,
+        bookings: crate::rows::existing_bookings_from_json(&column("bookings")?)?,
     })
 }
 
@@ -205,10 +181,9 @@ impl SqliteStore {
         span_end: Timestamp,
         ignore: Option<BookingId>,
     ) -> StoreResult<ScheduleSnapshot> {
-        let mut tx = self.pool().begin().await.map_err(map_error)?;
-        let snapshot = load_snapshot(&mut tx, tenant, host, span_start, span_end, ignore).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(snapshot)
+        // A single statement: a consistent read without a transaction around it.
+        let mut conn = self.pool().acquire().await.map_err(map_error)?;
+        load_snapshot(&mut conn, tenant, host, span_start, span_end, ignore).await
     }
 
     pub(crate) async fn sqlite_create_booking(

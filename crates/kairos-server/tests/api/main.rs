@@ -49,6 +49,12 @@ on_both_backends!(openapi_document_covers_every_admin_route, |app| {
         ("/changelog", &["get"]),
         ("/accounts", &["post"]),
         ("/tokens", &["post"]),
+        ("/bookings", &["get"]),
+        ("/bookings/{id}", &["get"]),
+        ("/bookings/{id}/cancel", &["post"]),
+        ("/bookings/{id}/reschedule", &["post"]),
+        ("/bookings/{id}/outcome", &["post"]),
+        ("/analytics", &["get"]),
     ] {
         let full = admin(path);
         let item = paths
@@ -57,6 +63,23 @@ on_both_backends!(openapi_document_covers_every_admin_route, |app| {
         for method in methods {
             assert!(item.get(*method).is_some(), "{method} {full} missing");
         }
+    }
+    for (path, method) in [
+        ("", "get"),
+        ("/users/{username}", "get"),
+        ("/users/{username}/{eventSlug}", "get"),
+        ("/users/{username}/{eventSlug}/slots", "get"),
+        ("/bookings", "post"),
+        ("/bookings/{id}", "get"),
+        ("/bookings/{id}/cancel", "post"),
+        ("/bookings/{id}/reschedule", "post"),
+        ("/bookings/{id}/calendar.ics", "get"),
+    ] {
+        let full = format!("/api/public/scheduling/{{tenantSlug}}{path}");
+        let item = paths
+            .get(&full)
+            .unwrap_or_else(|| panic!("{full} missing from the document"));
+        assert!(item.get(method).is_some(), "{method} {full} missing");
     }
 });
 
