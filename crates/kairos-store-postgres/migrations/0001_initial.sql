@@ -204,6 +204,10 @@ CREATE TABLE scheduling_bookings (
     ) WHERE (status = 'confirmed')
 );
 CREATE INDEX idx_scheduling_bookings_host_time ON scheduling_bookings(tenant_id, host_user_id, start_time);
+-- Covers the slot engine's read of a host's confirmed bookings (index-only scans).
+CREATE INDEX idx_scheduling_bookings_host_confirmed ON scheduling_bookings (tenant_id, host_user_id, start_time)
+    INCLUDE (end_time, id, buffer_before_mins, buffer_after_mins)
+    WHERE status = 'confirmed';
 CREATE INDEX idx_scheduling_bookings_event_type ON scheduling_bookings(tenant_id, event_type_id);
 CREATE INDEX idx_scheduling_bookings_start ON scheduling_bookings(tenant_id, start_time);
 
