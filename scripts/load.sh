@@ -45,4 +45,12 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && 
 
 echo "backend: $backend, connections: $connections, seconds per phase: $seconds, hosts: $hosts"
 target/release/examples/load --base "http://127.0.0.1:$port" --token "$token" --tenant load \
-    --connections "$connections" --seconds "$seconds" --hosts "$hosts"
+    --connections "$connections" --seconds "$seconds" --hosts "$hosts" | tee "$work/load.txt"
+
+# The same slot query through wrk (Debian package `wrk`), whose client costs far less CPU than
+# the Rust generator on these two shared cores.
+if command -v wrk >/dev/null; then
+    slots_url=$(sed -n 's/^slots url: //p' "$work/load.txt")
+    echo "wrk, slots GETs (30-day range, first host):"
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency "$slots_url" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+fi

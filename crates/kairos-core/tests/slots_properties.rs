@@ -632,6 +632,18 @@ proptest! {
     }
 
     #[test]
+    fn bookings_in_start_order_give_the_same_answer_as_any_order(scenario in arb_scenario()) {
+        let (start, end) = scenario.range;
+        let any_order = scenario.host.engine().available_slots(start, end);
+        let mut sorted = scenario.host.clone();
+        sorted.bookings.sort_by_key(|b| b.start);
+        prop_assert_eq!(&any_order, &sorted.engine().available_slots(start, end));
+        for slot in &any_order {
+            prop_assert!(sorted.engine().check_slot(slot.start).is_ok());
+        }
+    }
+
+    #[test]
     fn bookings_outside_load_range_for_never_matter(scenario in arb_scenario()) {
         let (start, end) = scenario.range;
         let full = scenario.host.engine().available_slots(start, end);

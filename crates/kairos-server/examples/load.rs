@@ -270,6 +270,8 @@ async fn main() -> anyhow::Result<()> {
             .collect(),
     );
     let next_query = Arc::new(AtomicUsize::new(0));
+    // For a second opinion with a lighter client (scripts/load.sh runs wrk on it).
+    println!("slots url: {}", urls[0]);
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let started = Instant::now();
     let mut workers = Vec::new();
