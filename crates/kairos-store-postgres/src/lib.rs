@@ -47,6 +47,7 @@ use kairos_core::ids::{
 };
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
+use kairos_store::transitions::event_type_details;
 use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
     BookingCheck, BookingFilter, Change, ChangeFilter, DeleteOutcome, EventType, EventTypeFields,
@@ -317,10 +318,6 @@ async fn fetch_event_type(
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
     event_type_from_row(&row)
-}
-
-fn event_type_details(fields: &EventTypeFields) -> serde_json::Value {
-    json!({ "name": fields.name.as_str(), "slug": fields.slug.as_str(), "duration": fields.duration.get() })
 }
 
 fn page_bounds(page: PageRequest) -> (i64, i64) {

@@ -7,6 +7,10 @@ use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::settings::DurationMinutes;
 use kairos_core::slots::load_range;
+use kairos_store::transitions::{
+    booking_created_details, cancelled_by_text, ensure_cancellable, ensure_movable, ensure_outcome,
+    run_check,
+};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
     ScheduleSnapshot, StoreError, StoreResult,
@@ -152,26 +156,6 @@ async fn insert_booking(
     Ok(id)
 }
 
-fn run_check(check: &BookingCheck<'_>, snapshot: &ScheduleSnapshot) -> StoreResult<()> {
-    check(snapshot).map_err(|(code, message)| StoreError::rejected(code, message))
-}
-
-fn booking_details(booking: &NewBooking) -> serde_json::Value {
-    json!({
-        "startTime": booking.start_time.to_string(),
-        "endTime": booking.end_time.to_string(),
-        "eventTypeId": booking.event_type_id.to_string(),
-        "invitee": booking.invitee.email.as_str(),
-    })
-}
-
-fn not_confirmed(status: BookingStatus) -> StoreError {
-    StoreError::rejected(
-        "booking_not_confirmed",
-        format!("the booking is {}, not confirmed", status.as_str()),
-    )
-}
-
 impl SqliteStore {
     pub(crate) async fn sqlite_schedule_snapshot(
         &self,
@@ -215,7 +199,7 @@ impl SqliteStore {
                 entity_id: id.to_string(),
                 action: "created",
                 actor,
-                details: booking_details(&booking),
+                details: booking_created_details(&booking),
             },
             at,
         )
@@ -237,15 +221,7 @@ impl SqliteStore {
         let at = now();
         let mut tx = self.write().await?;
         let old = fetch_booking(&mut tx, tenant, id).await?;
-        if old.status != BookingStatus::Confirmed {
-            return Err(not_confirmed(old.status));
-        }
-        if old.start_time <= now_instant {
-            return Err(StoreError::rejected(
-                "booking_in_past",
-                "the booking has already started and cannot be moved",
-            ));
-        }
+        ensure_movable(&old, now_instant)?;
         let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
         let snapshot = load_snapshot(
             &mut tx,
@@ -318,13 +294,8 @@ impl SqliteStore {
         let at = now();
         let mut tx = self.write().await?;
         let old = fetch_booking(&mut tx, tenant, id).await?;
-        if old.status != BookingStatus::Confirmed {
-            return Err(not_confirmed(old.status));
-        }
-        let by_text = match by {
-            CancelledBy::Host => "host",
-            CancelledBy::Invitee => "invitee",
-        };
+        ensure_cancellable(&old)?;
+        let by_text = cancelled_by_text(by);
         sqlx::query(
             "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
              WHERE tenant_id = ? AND id = ?",
@@ -362,24 +333,10 @@ impl SqliteStore {
         id: BookingId,
         status: BookingStatus,
     ) -> StoreResult<Booking> {
-        if !matches!(status, BookingStatus::Completed | BookingStatus::NoShow) {
-            return Err(StoreError::rejected(
-                "invalid_outcome",
-                "a booking can only be marked completed or no_show",
-            ));
-        }
         let at = now();
         let mut tx = self.write().await?;
         let old = fetch_booking(&mut tx, tenant, id).await?;
-        if !matches!(
-            old.status,
-            BookingStatus::Confirmed | BookingStatus::Completed | BookingStatus::NoShow
-        ) {
-            return Err(StoreError::rejected(
-                "booking_not_confirmed",
-                format!("a {} booking has no outcome to record", old.status.as_str()),
-            ));
-        }
+        ensure_outcome(&old, status)?;
         sqlx::query("UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
             .bind(status.as_str())
             .bind(to_seconds(at))
