@@ -179,9 +179,13 @@ fn new_booking(
     request: BookingRequest,
     digest: [u8; 32],
     rules: &SlotRules,
-) -> NewBooking {
+) -> Result<NewBooking, ApiError> {
     let duration = SignedDuration::from_mins(i64::from(event_type.fields.duration.get()));
-    NewBooking {
+    let end_time = request
+        .start
+        .checked_add(duration)
+        .map_err(|_| ApiError::validation("startTime", "the start time is out of range"))?;
+    Ok(NewBooking {
         event_type_id: event_type.id,
         host_user_id: host.id,
         event_type_name: event_type.fields.name.to_string(),
@@ -189,13 +193,13 @@ fn new_booking(
         host_email: host.email.to_string(),
         invitee: request.invitee,
         start_time: request.start,
-        end_time: request.start + duration,
+        end_time,
         timezone: request.timezone,
         location: event_type.fields.location.clone(),
         buffer_before_mins: rules.buffer_before_mins.get(),
         buffer_after_mins: rules.buffer_after_mins.get(),
         manage_token_digest: digest,
-    }
+    })
 }
 
 /// Maps the store's answer for a booking change: refusals and overlaps are 409s.
@@ -246,7 +250,7 @@ pub async fn book(
     let now = state.clock.now();
     let start = request.start;
     let (token, digest) = manage_token();
-    let booking = new_booking(host, event_type, request, digest, &rules);
+    let booking = new_booking(host, event_type, request, digest, &rules)?;
     let check = slot_check(&rules, start, now, None);
     let booking = state
         .store
@@ -278,7 +282,7 @@ pub async fn reschedule(
         invitee: old.invitee.clone(),
         timezone: timezone.unwrap_or_else(|| old.timezone.clone()),
     };
-    let booking = new_booking(host, event_type, request, digest, &rules);
+    let booking = new_booking(host, event_type, request, digest, &rules)?;
     let check = slot_check(&rules, start, now, Some(old.id));
     let booking = state
         .store
