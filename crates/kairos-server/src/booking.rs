@@ -310,12 +310,21 @@ pub async fn cancel(
         .map_err(booking_error)
 }
 
-/// Parses an RFC 3339 instant from a request, naming the field on failure.
+/// Parses an RFC 3339 instant from a request, naming the field on failure. Years outside
+/// 1–9999 are refused: no meeting is there, and not every database stores them.
 pub fn parse_instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
-    value.parse::<Timestamp>().map_err(|_| {
+    let instant = value.parse::<Timestamp>().map_err(|_| {
         ApiError::validation(
             field,
             format!("{value:?} is not an RFC 3339 instant such as 2026-12-01T09:00:00Z"),
         )
-    })
+    })?;
+    let year = instant.to_zoned_datetime(jiff::tz::TimeZone::UTC).year();
+    if !(1..=9999).contains(&year) {
+        return Err(ApiError::validation(
+            field,
+            format!("{value:?} is out of range (years 1 to 9999)"),
+        ));
+    }
+    Ok(instant)
 }

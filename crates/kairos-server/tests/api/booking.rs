@@ -563,6 +563,9 @@ on_both_backends!(hosts_list_inspect_cancel_move_and_mark_bookings, |app| {
     assert_eq!(ranged["total"], 1);
     app.get("/bookings?status=maybe").await.expect(400);
     app.get("/bookings?from=yesterday").await.expect(400);
+    app.get("/bookings?from=-009999-01-01T00:00:00Z")
+        .await
+        .expect(400);
 
     let cancelled = app
         .post(

@@ -50,12 +50,7 @@ pub struct ListQuery {
 fn query_instant(field: &str, value: Option<&str>) -> Result<Option<jiff::Timestamp>, ApiError> {
     value
         .map(|v| {
-            v.parse::<jiff::Timestamp>().map_err(|_| {
-                ApiError::bad_request(
-                    field,
-                    format!("{field} must be an RFC 3339 instant, got {v:?}"),
-                )
-            })
+            parse_instant(field, v).map_err(|error| ApiError::bad_request(field, error.to_string()))
         })
         .transpose()
 }
