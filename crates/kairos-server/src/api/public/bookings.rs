@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ensure_bookable, not_found, tenant};
+use super::{ensure_bookable, tenant};
 use crate::booking::{
     BookedWithToken, BookingRequest, book, cancel, manage_token_matches, parse_instant, reschedule,
 };
@@ -149,13 +149,13 @@ async fn create_booking(
         .store
         .event_type(tenant.id, body.event_type_id)
         .await
-        .map_err(not_found("event type"))?;
+        .map_err(ApiError::from_store("event type"))?;
     ensure_bookable(&event_type)?;
     let host = state
         .store
         .user(tenant.id, event_type.user_id)
         .await
-        .map_err(not_found("host"))?;
+        .map_err(ApiError::from_store("host"))?;
     if !host.is_active {
         return Err(ApiError::NotFound("host"));
     }
@@ -198,7 +198,7 @@ pub(crate) async fn managed_booking(
         .store
         .booking(tenant.id, id)
         .await
-        .map_err(not_found("booking"))?;
+        .map_err(ApiError::from_store("booking"))?;
     if !manage_token_matches(&booking, token) {
         return Err(ApiError::NotFound("booking"));
     }
@@ -282,13 +282,13 @@ async fn reschedule_booking(
         .store
         .event_type(tenant.id, old.event_type_id)
         .await
-        .map_err(not_found("event type"))?;
+        .map_err(ApiError::from_store("event type"))?;
     ensure_bookable(&event_type)?;
     let host = state
         .store
         .user(tenant.id, old.host_user_id)
         .await
-        .map_err(not_found("host"))?;
+        .map_err(ApiError::from_store("host"))?;
     let booked = reschedule(
         &state,
         Actor::SYSTEM,

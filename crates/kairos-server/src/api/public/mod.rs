@@ -6,7 +6,7 @@ mod pages;
 mod slots;
 
 use kairos_core::text::{Slug, Username};
-use kairos_store::{EventType, StoreError, Tenant, User};
+use kairos_store::{EventType, Tenant, User};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
@@ -75,9 +75,4 @@ pub(crate) fn ensure_bookable(event_type: &EventType) -> Result<(), ApiError> {
         return Err(ApiError::NotFound("event type"));
     }
     Ok(())
-}
-
-/// Maps a store miss to 404 `what`.
-pub(crate) fn not_found(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {
-    ApiError::from_store(what)
 }
