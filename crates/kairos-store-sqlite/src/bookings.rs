@@ -90,9 +90,9 @@ pub(crate) async fn load_snapshot(
     };
     Ok(ScheduleSnapshot {
         availability,
-        overrides: crate::rows::date_overrides_from_json(&column("overrides")?)?,
-        blocked: crate::rows::blocked_periods_from_json(&column("blocked")?)?,
-        bookings: crate::rows::existing_bookings_from_json(&column("bookings")?)?,
+        overrides: kairos_store::packed::date_overrides_from_json(&column("overrides")?)?,
+        blocked: kairos_store::packed::blocked_periods_from_json(&column("blocked")?)?,
+        bookings: kairos_store::packed::existing_bookings_from_json(&column("bookings")?)?,
     })
 }
 

@@ -15,6 +15,7 @@
 pub mod conformance;
 mod error;
 mod models;
+pub mod packed;
 pub mod transitions;
 
 use async_trait::async_trait;
