@@ -12,7 +12,7 @@
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::slots::load_range;
+use kairos_core::slots::{ExistingBooking, load_range};
 use kairos_store::transitions::{
     booking_created_details, cancelled_by_text, ensure_cancellable, ensure_movable, ensure_outcome,
     run_check,
@@ -24,7 +24,10 @@ use kairos_store::{
 use serde_json::json;
 use sqlx::types::Json;
 
-use crate::rows::{availability_from_row, booking_from_row};
+use crate::rows::{
+    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
+    existing_booking_from_row,
+};
 use crate::types::{PgDate, PgTimestamp};
 use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
 
@@ -67,13 +70,6 @@ async fn booking_host(tx: &mut Tx, tenant: TenantId, id: BookingId) -> StoreResu
 }
 
 /// Reads the snapshot inside the caller's transaction (tenant context already entered).
-///
-/// One statement: the overrides, blocked dates and bookings come back as JSON arrays in the
-/// shapes of [`kairos_store::packed`], so the read costs one round trip (it runs while the host's
-/// booking lock is held). The host's zone is not known before the row arrives, so dates are
-/// bounded in UTC with two days of margin (every zone lies within ±14 hours of UTC). No booking
-/// is longer than the longest event (720 minutes), so the start_time lower bound loses nothing
-/// and lets the covering index bound the scan.
 pub(crate) async fn load_snapshot(
     tx: &mut Tx,
     tenant: TenantId,
@@ -82,63 +78,85 @@ pub(crate) async fn load_snapshot(
     span_end: Timestamp,
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
-    let first = jiff::tz::TimeZone::UTC
-        .to_datetime(span_start)
-        .date()
-        .checked_sub(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = jiff::tz::TimeZone::UTC
-        .to_datetime(span_end)
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MAX);
-    let earliest_start = span_start
-        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
-            kairos_core::settings::DurationMinutes::MAX,
-        )))
-        .unwrap_or(span_start);
     let row = sqlx::query(
-        "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
-            (SELECT COALESCE(json_agg(json_build_array(o.date::text, o.windows) ORDER BY o.date), '[]'::json)::text
-               FROM scheduling_date_overrides o
-              WHERE o.tenant_id = $1 AND o.user_id = $2 AND o.date >= $3 AND o.date <= $4) AS overrides,
-            (SELECT COALESCE(json_agg(json_build_array(b.start_date::text, b.end_date::text, b.start_time, b.end_time)
-                                      ORDER BY b.start_date), '[]'::json)::text
-               FROM scheduling_blocked_dates b
-              WHERE b.tenant_id = $1 AND b.user_id = $2 AND b.start_date <= $4 AND b.end_date >= $3) AS blocked,
-            (SELECT COALESCE(json_agg(json_build_array(k.id::text,
-                                                       floor(extract(epoch FROM k.start_time))::bigint,
-                                                       ceil(extract(epoch FROM k.end_time))::bigint,
-                                                       k.buffer_before_mins, k.buffer_after_mins)
-                                      ORDER BY k.start_time), '[]'::json)::text
-               FROM scheduling_bookings k
-              WHERE k.tenant_id = $1 AND k.host_user_id = $2 AND k.status = 'confirmed'
-                AND k.start_time < $5 AND k.start_time >= $6 AND k.end_time > $7
-                AND ($8::uuid IS NULL OR k.id <> $8)) AS bookings
-         FROM scheduling_availability a WHERE a.tenant_id = $1 AND a.user_id = $2",
+        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = $1 AND user_id = $2",
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
-    .bind(PgDate(first))
-    .bind(PgDate(last))
-    .bind(PgTimestamp(span_end))
-    .bind(PgTimestamp(earliest_start))
-    .bind(PgTimestamp(span_start))
-    .bind(ignore.map(|id| id.as_uuid()))
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
     let availability = availability_from_row(&row)?;
-    let column = |name: &str| -> StoreResult<String> {
-        sqlx::Row::try_get::<String, _>(&row, name)
-            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
-    };
+    let zone = availability.timezone.time_zone();
+    let first = zone
+        .to_datetime(span_start)
+        .date()
+        .yesterday()
+        .unwrap_or(jiff::civil::Date::MIN);
+    let last = zone
+        .to_datetime(span_end)
+        .date()
+        .tomorrow()
+        .unwrap_or(jiff::civil::Date::MAX);
+    let overrides = sqlx::query(
+        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = $1 AND user_id = $2 AND date >= $3 AND date <= $4 ORDER BY date",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgDate(first))
+    .bind(PgDate(last))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(date_override_from_row)
+    .collect::<StoreResult<Vec<_>>>()?;
+    let blocked = sqlx::query(
+        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
+         FROM scheduling_blocked_dates WHERE tenant_id = $1 AND user_id = $2 AND start_date <= $3 AND end_date >= $4 ORDER BY start_date",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgDate(last))
+    .bind(PgDate(first))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(|row| blocked_date_from_row(row).map(|b| b.period))
+    .collect::<StoreResult<Vec<_>>>()?;
+    // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
+    // booking is longer than the longest event (720 minutes), so none starting earlier reaches
+    // into the span.
+    let earliest_start = span_start
+        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
+            kairos_core::settings::DurationMinutes::MAX,
+        )))
+        .unwrap_or(span_start);
+    let bookings = sqlx::query(
+        "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
+         WHERE tenant_id = $1 AND host_user_id = $2 AND status = 'confirmed' AND start_time < $3 AND end_time > $4
+           AND start_time >= $6 AND ($5::uuid IS NULL OR id <> $5)
+         ORDER BY start_time",
+    )
+    .bind(tenant.as_uuid())
+    .bind(host.as_uuid())
+    .bind(PgTimestamp(span_end))
+    .bind(PgTimestamp(span_start))
+    .bind(ignore.map(|id| id.as_uuid()))
+    .bind(PgTimestamp(earliest_start))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .iter()
+    .map(existing_booking_from_row)
+    .collect::<StoreResult<Vec<ExistingBooking>>>()?;
     Ok(ScheduleSnapshot {
         availability,
-        overrides: kairos_store::packed::date_overrides_from_json(&column("overrides")?)?,
-        blocked: kairos_store::packed::blocked_periods_from_json(&column("blocked")?)?,
-        bookings: kairos_store::packed::existing_bookings_from_json(&column("bookings")?)?,
+        overrides,
+        blocked,
+        bookings,
     })
 }
 

@@ -11,6 +11,7 @@ use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow};
 use kairos_core::settings::{
     BookingLimit, BufferMinutes, DurationMinutes, HostSettings, NoticeHours, WindowDays,
 };
+use kairos_core::slots::ExistingBooking;
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
@@ -225,6 +226,16 @@ pub(crate) fn change_from_row(row: &PgRow) -> StoreResult<Change> {
         actor_id: id_opt(row, "actor_id", AccountId::from_uuid)?,
         details: json_opt(row, "details")?.unwrap_or(serde_json::Value::Null),
         created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn existing_booking_from_row(row: &PgRow) -> StoreResult<ExistingBooking> {
+    Ok(ExistingBooking {
+        id: id(row, "id", BookingId::from_uuid)?,
+        start: instant(row, "start_time")?,
+        end: instant(row, "end_time")?,
+        buffer_before_mins: get(row, "buffer_before_mins")?,
+        buffer_after_mins: get(row, "buffer_after_mins")?,
     })
 }
 
