@@ -54,6 +54,27 @@ pub enum CancelledBy {
     Invitee,
 }
 
+impl CancelledBy {
+    /// The stored and JSON spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Invitee => "invitee",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        match value {
+            "host" => Ok(Self::Host),
+            "invitee" => Ok(Self::Invitee),
+            other => Err(ParseError::new(format!(
+                "unknown canceller {other:?}: use host or invitee"
+            ))),
+        }
+    }
+}
+
 /// An answer to a custom question, typed by the question.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -17,7 +17,7 @@ pub struct Demo {
     pub email: String,
     pub password: String,
     pub api_token: String,
-    pub booking_url: String,
+    pub public_api_url: String,
 }
 
 fn parse<T, E: std::fmt::Display>(result: Result<T, E>) -> anyhow::Result<T> {
@@ -119,7 +119,7 @@ pub async fn seed_if_empty(store: &dyn Store, public_url: &str) -> anyhow::Resul
         email: owner.account.email.to_string(),
         password,
         api_token: created.api_token,
-        booking_url: format!(
+        public_api_url: format!(
             "{public_url}/api/public/scheduling/demo/users/{}",
             owner.user.username
         ),

@@ -135,7 +135,10 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             "try: curl -H 'Authorization: Bearer {}' {base}/api/admin/scheduling/event-types",
             demo.api_token
         );
-        tracing::info!("the demo host's public booking API: {}", demo.booking_url);
+        tracing::info!(
+            "the demo host's public booking API: {}",
+            demo.public_api_url
+        );
     }
     let abuse = abuse::AbuseGuard::from_settings(&settings).await?;
     let listener = TcpListener::bind(settings.bind)

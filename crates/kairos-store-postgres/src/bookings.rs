@@ -14,8 +14,7 @@ use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::slots::{ExistingBooking, load_range};
 use kairos_store::transitions::{
-    booking_created_details, cancelled_by_text, ensure_cancellable, ensure_movable, ensure_outcome,
-    run_check,
+    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
@@ -377,7 +376,7 @@ impl PgStore {
         let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
         let at = now();
         ensure_cancellable(&old)?;
-        let by_text = cancelled_by_text(by);
+        let by_text = by.as_str();
         sqlx::query(
             "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
              WHERE tenant_id = $4 AND id = $5",

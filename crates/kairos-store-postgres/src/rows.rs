@@ -241,7 +241,6 @@ pub(crate) fn existing_booking_from_row(row: &PgRow) -> StoreResult<ExistingBook
 
 pub(crate) fn booking_from_row(row: &PgRow) -> StoreResult<Booking> {
     let digest: Vec<u8> = get(row, "manage_token_digest")?;
-    let cancelled_by: Option<String> = get(row, "cancelled_by")?;
     Ok(Booking {
         id: id(row, "id", BookingId::from_uuid)?,
         tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
@@ -260,12 +259,7 @@ pub(crate) fn booking_from_row(row: &PgRow) -> StoreResult<Booking> {
         buffer_after_mins: get(row, "buffer_after_mins")?,
         ical_uid: get(row, "ical_uid")?,
         sequence: get(row, "sequence")?,
-        cancelled_by: match cancelled_by.as_deref() {
-            None => None,
-            Some("host") => Some(CancelledBy::Host),
-            Some("invitee") => Some(CancelledBy::Invitee),
-            Some(other) => return Err(corrupt("cancelled_by", other)),
-        },
+        cancelled_by: parsed_opt(row, "cancelled_by", CancelledBy::parse)?,
         cancel_reason: get(row, "cancel_reason")?,
         rescheduled_from: id_opt(row, "rescheduled_from", BookingId::from_uuid)?,
         created_at: instant(row, "created_at")?,

@@ -8,8 +8,7 @@ use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::settings::DurationMinutes;
 use kairos_core::slots::load_range;
 use kairos_store::transitions::{
-    booking_created_details, cancelled_by_text, ensure_cancellable, ensure_movable, ensure_outcome,
-    run_check,
+    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
@@ -295,7 +294,7 @@ impl SqliteStore {
         let mut tx = self.write().await?;
         let old = fetch_booking(&mut tx, tenant, id).await?;
         ensure_cancellable(&old)?;
-        let by_text = cancelled_by_text(by);
+        let by_text = by.as_str();
         sqlx::query(
             "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
              WHERE tenant_id = ? AND id = ?",

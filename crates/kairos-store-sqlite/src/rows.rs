@@ -259,7 +259,6 @@ pub(crate) fn booking_from_row(row: &SqliteRow) -> StoreResult<kairos_store::Boo
     use kairos_core::booking::{BookingStatus, CancelledBy};
     use kairos_core::ids::BookingId;
     let digest: Vec<u8> = get(row, "manage_token_digest")?;
-    let cancelled_by: Option<String> = get(row, "cancelled_by")?;
     Ok(kairos_store::Booking {
         id: parsed(row, "id", BookingId::from_str)?,
         tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
@@ -278,12 +277,7 @@ pub(crate) fn booking_from_row(row: &SqliteRow) -> StoreResult<kairos_store::Boo
         buffer_after_mins: get(row, "buffer_after_mins")?,
         ical_uid: get(row, "ical_uid")?,
         sequence: get(row, "sequence")?,
-        cancelled_by: match cancelled_by.as_deref() {
-            None => None,
-            Some("host") => Some(CancelledBy::Host),
-            Some("invitee") => Some(CancelledBy::Invitee),
-            Some(other) => return Err(corrupt("cancelled_by", other)),
-        },
+        cancelled_by: parsed_opt(row, "cancelled_by", CancelledBy::parse)?,
         cancel_reason: get(row, "cancel_reason")?,
         rescheduled_from: parsed_opt(row, "rescheduled_from", BookingId::from_str)?,
         created_at: instant(row, "created_at")?,

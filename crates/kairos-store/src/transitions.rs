@@ -2,7 +2,7 @@
 //! backend so the backends differ only in their SQL.
 
 use jiff::Timestamp;
-use kairos_core::booking::{BookingStatus, CancelledBy};
+use kairos_core::booking::BookingStatus;
 use serde_json::{Value, json};
 
 use crate::{
@@ -62,14 +62,6 @@ pub fn ensure_outcome(booking: &Booking, status: BookingStatus) -> StoreResult<(
         ));
     }
     Ok(())
-}
-
-/// The stored spelling of who cancelled.
-pub fn cancelled_by_text(by: CancelledBy) -> &'static str {
-    match by {
-        CancelledBy::Host => "host",
-        CancelledBy::Invitee => "invitee",
-    }
 }
 
 /// Changelog details of a new booking.
