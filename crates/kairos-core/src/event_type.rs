@@ -394,6 +394,28 @@ impl ReminderTiming {
             Self::Minutes15 => "15m",
         }
     }
+
+    /// Every timing, longest first.
+    pub const ALL: [Self; 6] = [
+        Self::Hours48,
+        Self::Hours24,
+        Self::Hours2,
+        Self::Hours1,
+        Self::Minutes30,
+        Self::Minutes15,
+    ];
+
+    /// Parses the spec's spelling.
+    pub fn parse(value: &str) -> Result<Self, crate::ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|timing| timing.as_str() == value)
+            .ok_or_else(|| {
+                crate::ParseError::new(format!(
+                    "unknown reminder timing {value:?}: use 48h, 24h, 2h, 1h, 30m or 15m"
+                ))
+            })
+    }
 }
 
 /// One reminder: when, and to whom.

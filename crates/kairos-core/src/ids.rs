@@ -91,3 +91,7 @@ id_type!(
     /// A changelog row.
     ChangeId
 );
+id_type!(
+    /// A message in the notification outbox.
+    OutboxId
+);

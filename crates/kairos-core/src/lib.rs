@@ -11,6 +11,7 @@ pub mod booking;
 pub mod clock;
 pub mod event_type;
 pub mod ids;
+pub mod notification;
 pub mod schedule;
 pub mod settings;
 pub mod slots;

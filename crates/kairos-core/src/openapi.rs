@@ -146,5 +146,6 @@ id_schema!(
     BlockedDateId,
     BookingId,
     ApiTokenId,
-    ChangeId
+    ChangeId,
+    OutboxId
 );

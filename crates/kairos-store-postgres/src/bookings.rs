@@ -17,12 +17,13 @@ use kairos_store::transitions::{
     booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
 use kairos_store::{
-    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
-    ScheduleSnapshot, StoreError, StoreResult,
+    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
+    PageRequest, ScheduleSnapshot, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::types::Json;
 
+use crate::outbox::{cancel_pending_reminders, queue};
 use crate::rows::{
     availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
     existing_booking_from_row,
@@ -32,7 +33,7 @@ use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-    cancelled_by, cancel_reason, rescheduled_from, created_at, updated_at";
+    cancelled_by, cancel_reason, rescheduled_from, reminders_sent, created_at, updated_at";
 
 /// Serialises booking changes of these hosts until the transaction ends: one
 /// `pg_advisory_xact_lock` per (tenant, host), taken in a fixed order so two transactions
@@ -256,6 +257,7 @@ impl PgStore {
         actor: Actor,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
         let mut tx = self.begin_tenant(tenant).await?;
@@ -286,6 +288,7 @@ impl PgStore {
         )
         .await?;
         let created = fetch_booking(&mut tx, tenant, id).await?;
+        queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)
     }
@@ -298,6 +301,7 @@ impl PgStore {
         now_instant: Timestamp,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let (mut tx, old) = self
             .begin_on_booking(tenant, id, Some(booking.host_user_id))
@@ -361,6 +365,8 @@ impl PgStore {
             .await?;
         }
         let created = fetch_booking(&mut tx, tenant, new_id).await?;
+        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
+        queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)
     }
@@ -372,6 +378,7 @@ impl PgStore {
         id: BookingId,
         by: CancelledBy,
         reason: Option<String>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
         let at = now();
@@ -403,6 +410,8 @@ impl PgStore {
         )
         .await?;
         let cancelled = fetch_booking(&mut tx, tenant, id).await?;
+        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
+        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
         commit(tx).await?;
         Ok(cancelled)
     }

@@ -546,7 +546,9 @@ async fn concurrent_creates_of_overlapping_times_book_exactly_one() {
                 tokio::spawn(async move {
                     let check = refuse_overlap(&booking);
                     store
-                        .create_booking(tenant, Actor::SYSTEM, booking, &check)
+                        .create_booking(tenant, Actor::SYSTEM, booking, &check, &|_: &Booking| {
+                            Vec::new()
+                        })
                         .await
                 })
             })
@@ -678,6 +680,7 @@ async fn the_host_lock_serialises_checks_on_fresh_snapshots() {
                         Actor::SYSTEM,
                         new_booking(intro, host, "2030-01-07T10:00:00Z", 30),
                         &check,
+                        &|_: &Booking| Vec::new(),
                     )
                     .await
             })
@@ -712,6 +715,7 @@ async fn the_host_lock_serialises_checks_on_fresh_snapshots() {
                         Actor::SYSTEM,
                         new_booking(intro, host, "2030-01-07T14:00:00Z", 30),
                         &check,
+                        &|_: &Booking| Vec::new(),
                     )
                     .await
             })
@@ -740,6 +744,7 @@ async fn the_host_lock_serialises_checks_on_fresh_snapshots() {
                 Actor::SYSTEM,
                 new_booking(bob_type, bob.id, "2030-01-07T10:00:00Z", 30),
                 &|_: &ScheduleSnapshot| Ok(()),
+                &|_: &Booking| Vec::new(),
             ),
         )
         .await

@@ -11,18 +11,19 @@ use kairos_store::transitions::{
     booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
 use kairos_store::{
-    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, Page, PageRequest,
-    ScheduleSnapshot, StoreError, StoreResult,
+    Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
+    PageRequest, ScheduleSnapshot, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::SqliteConnection;
 
+use crate::outbox::{cancel_pending_reminders, queue};
 use crate::rows::{availability_from_row, booking_from_row, json_text, to_seconds};
 use crate::{SqliteStore, commit, map_error, now, record};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-    cancelled_by, cancel_reason, rescheduled_from, created_at, updated_at";
+    cancelled_by, cancel_reason, rescheduled_from, reminders_sent, created_at, updated_at";
 
 /// Reads the snapshot on an open connection (inside the caller's transaction).
 pub(crate) async fn load_snapshot(
@@ -175,6 +176,7 @@ impl SqliteStore {
         actor: Actor,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
         let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
@@ -204,6 +206,7 @@ impl SqliteStore {
         )
         .await?;
         let created = fetch_booking(&mut tx, tenant, id).await?;
+        queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)
     }
@@ -216,6 +219,7 @@ impl SqliteStore {
         now_instant: Timestamp,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
         let mut tx = self.write().await?;
@@ -278,6 +282,8 @@ impl SqliteStore {
             .await?;
         }
         let created = fetch_booking(&mut tx, tenant, new_id).await?;
+        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
+        queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)
     }
@@ -289,6 +295,7 @@ impl SqliteStore {
         id: BookingId,
         by: CancelledBy,
         reason: Option<String>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
         let mut tx = self.write().await?;
@@ -321,6 +328,8 @@ impl SqliteStore {
         )
         .await?;
         let cancelled = fetch_booking(&mut tx, tenant, id).await?;
+        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
+        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
         commit(tx).await?;
         Ok(cancelled)
     }

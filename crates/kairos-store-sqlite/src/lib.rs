@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod bookings;
+mod outbox;
 mod rows;
 
 use std::str::FromStr;
@@ -18,17 +19,20 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
-    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
+    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, TenantId,
+    UserId,
 };
+use kairos_core::notification::NotificationKind;
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
 use kairos_store::transitions::event_type_details;
 use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
-    BookingCheck, BookingFilter, Change, ChangeFilter, DeleteOutcome, EventType, EventTypeFields,
-    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewBooking, NewChange, NewOwner,
-    NewTenant, NewUser, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store, StoreError,
-    StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
+    BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
+    EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
+    NewBooking, NewChange, NewOwner, NewTenant, NewUser, NotificationTemplate, OutboxCounts,
+    OutboxFor, OutboxMessage, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store,
+    StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -1137,8 +1141,9 @@ impl Store for SqliteStore {
         actor: Actor,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        self.sqlite_create_booking(tenant, actor, booking, check)
+        self.sqlite_create_booking(tenant, actor, booking, check, outbox)
             .await
     }
 
@@ -1150,8 +1155,9 @@ impl Store for SqliteStore {
         now: Timestamp,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        self.sqlite_reschedule_booking(tenant, actor, id, now, booking, check)
+        self.sqlite_reschedule_booking(tenant, actor, id, now, booking, check, outbox)
             .await
     }
 
@@ -1162,8 +1168,9 @@ impl Store for SqliteStore {
         id: BookingId,
         by: CancelledBy,
         reason: Option<String>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        self.sqlite_cancel_booking(tenant, actor, id, by, reason)
+        self.sqlite_cancel_booking(tenant, actor, id, by, reason, outbox)
             .await
     }
 
@@ -1266,6 +1273,75 @@ impl Store for SqliteStore {
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
         account_from_row(&row)
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedMessage>> {
+        self.sqlite_claim_outbox(now, lease_until, limit).await
+    }
+
+    async fn finish_outbox(
+        &self,
+        claimed: &ClaimedMessage,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.sqlite_finish_outbox(claimed, delivery, at).await
+    }
+
+    async fn list_outbox(
+        &self,
+        tenant: TenantId,
+        booking: BookingId,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        self.sqlite_list_outbox(tenant, booking).await
+    }
+
+    async fn retry_outbox(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: OutboxId,
+        now: Timestamp,
+    ) -> StoreResult<OutboxMessage> {
+        self.sqlite_retry_outbox(tenant, actor, id, now).await
+    }
+
+    async fn outbox_counts(&self, now: Timestamp) -> StoreResult<OutboxCounts> {
+        self.sqlite_outbox_counts(now).await
+    }
+
+    async fn notification_templates(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<NotificationTemplate>> {
+        self.sqlite_notification_templates(tenant).await
+    }
+
+    async fn put_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+        subject: Option<String>,
+        body: Option<String>,
+    ) -> StoreResult<NotificationTemplate> {
+        self.sqlite_put_notification_template(tenant, actor, kind, subject, body)
+            .await
+    }
+
+    async fn delete_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+    ) -> StoreResult<()> {
+        self.sqlite_delete_notification_template(tenant, actor, kind)
+            .await
     }
 }
 

@@ -280,10 +280,51 @@ pub(crate) fn booking_from_row(row: &SqliteRow) -> StoreResult<kairos_store::Boo
         cancelled_by: parsed_opt(row, "cancelled_by", CancelledBy::parse)?,
         cancel_reason: get(row, "cancel_reason")?,
         rescheduled_from: parsed_opt(row, "rescheduled_from", BookingId::from_str)?,
+        reminders_sent: json(row, "reminders_sent")?,
         created_at: instant(row, "created_at")?,
         updated_at: instant(row, "updated_at")?,
         manage_token_digest: digest
             .try_into()
             .map_err(|_| corrupt("manage_token_digest", "not 32 bytes"))?,
+    })
+}
+
+pub(crate) fn outbox_from_row(row: &SqliteRow) -> StoreResult<kairos_store::OutboxMessage> {
+    use kairos_core::event_type::ReminderTiming;
+    use kairos_core::ids::{BookingId, OutboxId};
+    use kairos_core::notification::{Audience, NotificationKind};
+    let attempts: i64 = get(row, "attempts")?;
+    Ok(kairos_store::OutboxMessage {
+        id: parsed(row, "id", OutboxId::from_str)?,
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        booking_id: parsed(row, "booking_id", BookingId::from_str)?,
+        kind: parsed(row, "kind", NotificationKind::parse)?,
+        audience: parsed(row, "audience", Audience::parse)?,
+        reminder: parsed_opt(row, "reminder", ReminderTiming::parse)?,
+        recipient: get(row, "recipient")?,
+        send_at: instant(row, "send_at")?,
+        status: parsed(row, "status", kairos_store::OutboxStatus::parse)?,
+        attempts: u32::try_from(attempts).map_err(|e| corrupt("attempts", e))?,
+        next_attempt_at: instant(row, "next_attempt_at")?,
+        last_error: get(row, "last_error")?,
+        sent_at: instant_opt(row, "sent_at")?,
+        payload: json(row, "payload")?,
+        created_at: instant(row, "created_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}
+
+pub(crate) fn template_from_row(
+    row: &SqliteRow,
+) -> StoreResult<kairos_store::NotificationTemplate> {
+    Ok(kairos_store::NotificationTemplate {
+        kind: parsed(
+            row,
+            "kind",
+            kairos_core::notification::NotificationKind::parse,
+        )?,
+        subject: get(row, "subject")?,
+        body: get(row, "body")?,
+        updated_at: instant(row, "updated_at")?,
     })
 }

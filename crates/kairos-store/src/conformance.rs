@@ -45,7 +45,13 @@ macro_rules! conformance_tests {
             only_confirmed_bookings_can_be_cancelled_or_moved,
             outcomes_are_recorded_on_held_bookings,
             deleting_a_booked_event_type_archives_it,
-            bookings_are_invisible_to_other_tenants
+            bookings_are_invisible_to_other_tenants,
+            outbox_messages_are_written_with_their_booking,
+            outbox_claims_are_leased_and_finished_once,
+            outbox_retries_wait_and_failures_can_be_retried,
+            cancelling_or_moving_drops_pending_reminders,
+            notification_templates_round_trip_per_tenant,
+            released_claims_return_to_the_queue_uncounted
         );
     };
     (@each $open:path, $($check:ident),+) => {
@@ -824,6 +830,10 @@ fn allow_all(_: &crate::ScheduleSnapshot) -> Result<(), (&'static str, String)> 
     Ok(())
 }
 
+fn no_messages(_: &crate::Booking) -> Vec<crate::NewOutboxMessage> {
+    Vec::new()
+}
+
 async fn booked_type(store: &dyn Store) -> (TenantWithOwner, crate::EventType) {
     let acme = tenant(store, "acme").await;
     let event_type = store
@@ -842,6 +852,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("first");
@@ -863,6 +874,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-08T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("second");
@@ -873,6 +885,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
             second.id,
             kairos_core::booking::CancelledBy::Host,
             None,
+            &no_messages,
         )
         .await
         .expect("cancel");
@@ -936,6 +949,7 @@ pub async fn a_refused_check_writes_nothing_and_sees_fresh_bookings(store: &dyn 
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("first");
@@ -950,6 +964,7 @@ pub async fn a_refused_check_writes_nothing_and_sees_fresh_bookings(store: &dyn 
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:15:00Z", 30),
             &refuse,
+            &no_messages,
         )
         .await;
     match refused {
@@ -1020,6 +1035,7 @@ pub async fn snapshots_hold_what_the_engine_needs(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("inside");
@@ -1029,6 +1045,7 @@ pub async fn snapshots_hold_what_the_engine_needs(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T12:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("to cancel");
@@ -1039,6 +1056,7 @@ pub async fn snapshots_hold_what_the_engine_needs(store: &dyn Store) {
             cancelled.id,
             kairos_core::booking::CancelledBy::Invitee,
             Some("ill".to_owned()),
+            &no_messages,
         )
         .await
         .expect("cancel");
@@ -1048,6 +1066,7 @@ pub async fn snapshots_hold_what_the_engine_needs(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-02-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("outside");
@@ -1089,6 +1108,7 @@ pub async fn rescheduling_keeps_the_uid_and_raises_the_sequence(store: &dyn Stor
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("old");
@@ -1105,6 +1125,7 @@ pub async fn rescheduling_keeps_the_uid_and_raises_the_sequence(store: &dyn Stor
             instant("2029-12-01T00:00:00Z"),
             new_booking(&intro, "2030-01-07T10:15:00Z", 30),
             &check,
+            &no_messages,
         )
         .await
         .expect("moved");
@@ -1132,6 +1153,7 @@ pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("booking");
@@ -1143,6 +1165,7 @@ pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store
             instant("2030-01-07T10:00:00Z"),
             new_booking(&intro, "2030-01-08T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await;
     assert!(
@@ -1162,6 +1185,7 @@ pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store
             booking.id,
             kairos_core::booking::CancelledBy::Invitee,
             Some("ill".to_owned()),
+            &no_messages,
         )
         .await
         .expect("cancel");
@@ -1178,6 +1202,7 @@ pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store
             booking.id,
             kairos_core::booking::CancelledBy::Host,
             None,
+            &no_messages,
         )
         .await;
     assert!(
@@ -1198,6 +1223,7 @@ pub async fn only_confirmed_bookings_can_be_cancelled_or_moved(store: &dyn Store
             instant("2029-01-01T00:00:00Z"),
             new_booking(&intro, "2030-01-08T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await;
     assert!(
@@ -1235,6 +1261,7 @@ pub async fn outcomes_are_recorded_on_held_bookings(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("booking");
@@ -1278,6 +1305,7 @@ pub async fn deleting_a_booked_event_type_archives_it(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("booking");
@@ -1308,6 +1336,7 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
             Actor::SYSTEM,
             new_booking(&intro, "2030-01-07T10:00:00Z", 30),
             &allow_all,
+            &no_messages,
         )
         .await
         .expect("booking");
@@ -1321,6 +1350,7 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
                 booking.id,
                 kairos_core::booking::CancelledBy::Invitee,
                 None,
+                &no_messages,
             )
             .await,
     );
@@ -1333,6 +1363,7 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
                 instant("2029-01-01T00:00:00Z"),
                 new_booking(&intro, "2030-01-08T10:00:00Z", 30),
                 &allow_all,
+                &no_messages,
             )
             .await,
     );
@@ -1343,6 +1374,7 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
                 Actor::SYSTEM,
                 new_booking(&intro, "2030-01-09T10:00:00Z", 30),
                 &allow_all,
+                &no_messages,
             )
             .await,
     );
@@ -1360,4 +1392,489 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
         .await
         .expect("own");
     assert_eq!(still.status, kairos_core::booking::BookingStatus::Confirmed);
+}
+
+// --- notification outbox ----------------------------------------------------------------------
+
+fn message(
+    kind: kairos_core::notification::NotificationKind,
+    audience: kairos_core::notification::Audience,
+    reminder: Option<kairos_core::event_type::ReminderTiming>,
+    send_at: &str,
+) -> crate::NewOutboxMessage {
+    crate::NewOutboxMessage {
+        kind,
+        audience,
+        reminder,
+        recipient: "ivy@example.com".to_owned(),
+        send_at: instant(send_at),
+        payload: serde_json::json!({ "note": format!("{}/{}", kind.as_str(), audience.as_str()) }),
+    }
+}
+
+/// The messages of a new booking: a confirmation due now and a reminder the day before.
+fn confirmation_and_reminder(booking: &crate::Booking) -> Vec<crate::NewOutboxMessage> {
+    use kairos_core::event_type::ReminderTiming;
+    use kairos_core::notification::{Audience, NotificationKind};
+    let mut reminder = message(
+        NotificationKind::Reminder,
+        Audience::Invitee,
+        Some(ReminderTiming::Hours24),
+        "2030-01-06T10:00:00Z",
+    );
+    reminder.payload = serde_json::json!({ "bookingId": booking.id.to_string() });
+    vec![
+        message(
+            NotificationKind::Confirmation,
+            Audience::Invitee,
+            None,
+            "2029-12-01T00:00:00Z",
+        ),
+        reminder,
+    ]
+}
+
+/// Messages are queued in the booking's transaction, with their fields; a refused booking
+/// queues none.
+pub async fn outbox_messages_are_written_with_their_booking(store: &dyn Store) {
+    use kairos_core::notification::{Audience, NotificationKind};
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("booking");
+    let messages = store
+        .list_outbox(acme.tenant.id, booking.id)
+        .await
+        .expect("outbox");
+    assert_eq!(messages.len(), 2);
+    let confirmation = &messages[0];
+    assert_eq!(confirmation.kind, NotificationKind::Confirmation);
+    assert_eq!(confirmation.audience, Audience::Invitee);
+    assert_eq!(confirmation.reminder, None);
+    assert_eq!(confirmation.booking_id, booking.id);
+    assert_eq!(confirmation.tenant_id, acme.tenant.id);
+    assert_eq!(confirmation.status, crate::OutboxStatus::Pending);
+    assert_eq!(confirmation.attempts, 0);
+    assert_eq!(confirmation.send_at, instant("2029-12-01T00:00:00Z"));
+    assert_eq!(confirmation.next_attempt_at, confirmation.send_at);
+    assert_eq!(
+        confirmation.payload,
+        serde_json::json!({ "note": "booking_confirmation/invitee" })
+    );
+    let reminder = &messages[1];
+    assert_eq!(
+        reminder.reminder,
+        Some(kairos_core::event_type::ReminderTiming::Hours24)
+    );
+    assert_eq!(
+        reminder.payload,
+        serde_json::json!({ "bookingId": booking.id.to_string() }),
+        "the outbox closure sees the booking as written"
+    );
+
+    let refuse = |_: &crate::ScheduleSnapshot| Err(("slot_unavailable", "taken".to_owned()));
+    let refused = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &refuse,
+            &confirmation_and_reminder,
+        )
+        .await;
+    assert!(matches!(refused, Err(StoreError::Rejected { .. })));
+    let counts = store
+        .outbox_counts(instant("2029-12-01T00:00:00Z"))
+        .await
+        .expect("counts");
+    assert_eq!(counts.by_status.get("pending"), Some(&2), "{counts:?}");
+    assert_eq!(counts.due, 1);
+}
+
+/// Claims lease due messages once; a lapsed lease is claimed again; only the current claim
+/// can finish a message; a sent reminder is recorded on its booking.
+pub async fn outbox_claims_are_leased_and_finished_once(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("booking");
+    let t0 = instant("2029-12-01T00:00:00Z");
+    let lease = instant("2029-12-01T00:05:00Z");
+    let first = store.claim_outbox(t0, lease, 10).await.expect("claim");
+    assert_eq!(first.len(), 1, "only the confirmation is due");
+    assert_eq!(first[0].message.attempts, 1);
+    assert!(
+        store
+            .claim_outbox(t0, lease, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "a leased message is not claimed twice"
+    );
+    // The worker holding the lease died; after the lease another claim takes the message.
+    let second = store
+        .claim_outbox(lease, instant("2029-12-01T00:10:00Z"), 10)
+        .await
+        .expect("claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].message.id, first[0].message.id);
+    assert_eq!(second[0].message.attempts, 2);
+    assert!(
+        !store
+            .finish_outbox(&first[0], crate::Delivery::Sent, lease)
+            .await
+            .expect("finish"),
+        "a lapsed claim cannot finish the message"
+    );
+    assert!(
+        store
+            .finish_outbox(&second[0], crate::Delivery::Sent, lease)
+            .await
+            .expect("finish")
+    );
+    assert!(
+        !store
+            .finish_outbox(&second[0], crate::Delivery::Sent, lease)
+            .await
+            .expect("finish"),
+        "a message is finished once"
+    );
+    // The reminder falls due a day before the meeting.
+    let day_before = instant("2030-01-06T10:00:00Z");
+    let reminders = store
+        .claim_outbox(day_before, instant("2030-01-06T10:05:00Z"), 10)
+        .await
+        .expect("claim");
+    assert_eq!(reminders.len(), 1);
+    assert!(
+        store
+            .finish_outbox(&reminders[0], crate::Delivery::Sent, day_before)
+            .await
+            .expect("finish")
+    );
+    let read = store
+        .booking(acme.tenant.id, booking.id)
+        .await
+        .expect("booking");
+    assert_eq!(
+        read.reminders_sent
+            .get(&kairos_core::event_type::ReminderTiming::Hours24),
+        Some(&true)
+    );
+    let messages = store
+        .list_outbox(acme.tenant.id, booking.id)
+        .await
+        .expect("outbox");
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.status == crate::OutboxStatus::Sent)
+    );
+    assert_eq!(messages[0].sent_at, Some(lease));
+}
+
+/// Retries wait for their time; failures stay, visible, until an admin retries them.
+pub async fn outbox_retries_wait_and_failures_can_be_retried(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let booking = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("booking");
+    let t0 = instant("2029-12-01T00:00:00Z");
+    let lease = instant("2029-12-01T00:05:00Z");
+    let claimed = store.claim_outbox(t0, lease, 10).await.expect("claim");
+    let later = instant("2029-12-01T00:01:00Z");
+    assert!(
+        store
+            .finish_outbox(
+                &claimed[0],
+                crate::Delivery::Retry {
+                    at: later,
+                    error: "connection refused".to_owned()
+                },
+                t0
+            )
+            .await
+            .expect("finish")
+    );
+    assert!(
+        store
+            .claim_outbox(t0, lease, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "not before its time"
+    );
+    let again = store.claim_outbox(later, lease, 10).await.expect("claim");
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        again[0].message.last_error.as_deref(),
+        Some("connection refused")
+    );
+    assert!(
+        store
+            .finish_outbox(
+                &again[0],
+                crate::Delivery::Failed {
+                    error: "550 no such user".to_owned()
+                },
+                later
+            )
+            .await
+            .expect("finish")
+    );
+    assert!(
+        store
+            .claim_outbox(lease, lease, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "failed stays failed"
+    );
+    let counts = store.outbox_counts(lease).await.expect("counts");
+    assert_eq!(counts.by_status.get("failed"), Some(&1));
+    let id = again[0].message.id;
+
+    let other = tenant(store, "globex").await;
+    expect_not_found(
+        store
+            .retry_outbox(other.tenant.id, Actor::SYSTEM, id, lease)
+            .await,
+    );
+    assert!(
+        store
+            .list_outbox(other.tenant.id, booking.id)
+            .await
+            .expect("other")
+            .is_empty()
+    );
+
+    let retried = store
+        .retry_outbox(acme.tenant.id, Actor::SYSTEM, id, lease)
+        .await
+        .expect("retry");
+    assert_eq!(retried.status, crate::OutboxStatus::Pending);
+    assert_eq!(retried.attempts, 0);
+    assert_eq!(retried.next_attempt_at, lease);
+    match store
+        .retry_outbox(acme.tenant.id, Actor::SYSTEM, id, lease)
+        .await
+    {
+        Err(StoreError::Rejected { code, .. }) => assert_eq!(code, "message_not_failed"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let changes = store
+        .list_changes(
+            acme.tenant.id,
+            ChangeFilter {
+                entity_type: Some("outbox_message".to_owned()),
+                entity_id: Some(id.to_string()),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("changes");
+    assert_eq!(changes.items.len(), 1);
+    assert_eq!(changes.items[0].action, "retried");
+}
+
+/// Cancelling or moving a booking drops its pending reminders and queues the new messages in
+/// the same transaction.
+pub async fn cancelling_or_moving_drops_pending_reminders(store: &dyn Store) {
+    use kairos_core::notification::{Audience, NotificationKind};
+    let (acme, intro) = booked_type(store).await;
+    let first = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("first");
+    let cancellation = |_: &crate::Booking| {
+        vec![message(
+            NotificationKind::Cancellation,
+            Audience::Host,
+            None,
+            "2029-12-02T00:00:00Z",
+        )]
+    };
+    store
+        .cancel_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            first.id,
+            kairos_core::booking::CancelledBy::Invitee,
+            None,
+            &cancellation,
+        )
+        .await
+        .expect("cancel");
+    let messages = store
+        .list_outbox(acme.tenant.id, first.id)
+        .await
+        .expect("outbox");
+    let states: Vec<_> = messages.iter().map(|m| (m.kind, m.status)).collect();
+    assert_eq!(
+        states,
+        vec![
+            (NotificationKind::Confirmation, crate::OutboxStatus::Pending),
+            (NotificationKind::Reminder, crate::OutboxStatus::Cancelled),
+            (NotificationKind::Cancellation, crate::OutboxStatus::Pending),
+        ]
+    );
+
+    let second = store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-09T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("second");
+    let moved = store
+        .reschedule_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            second.id,
+            instant("2029-12-01T00:00:00Z"),
+            new_booking(&intro, "2030-01-10T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("moved");
+    let old = store
+        .list_outbox(acme.tenant.id, second.id)
+        .await
+        .expect("old");
+    assert_eq!(old[1].status, crate::OutboxStatus::Cancelled);
+    let new = store
+        .list_outbox(acme.tenant.id, moved.id)
+        .await
+        .expect("new");
+    assert_eq!(new.len(), 2);
+    assert!(new.iter().all(|m| m.status == crate::OutboxStatus::Pending));
+}
+
+/// Tenants' notification wording round-trips per type and stays in its tenant.
+pub async fn notification_templates_round_trip_per_tenant(store: &dyn Store) {
+    use kairos_core::notification::NotificationKind;
+    let acme = tenant(store, "acme").await;
+    let globex = tenant(store, "globex").await;
+    assert!(
+        store
+            .notification_templates(acme.tenant.id)
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    let saved = store
+        .put_notification_template(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            NotificationKind::Reminder,
+            Some("Soon: {{eventTypeName}}".to_owned()),
+            None,
+        )
+        .await
+        .expect("put");
+    assert_eq!(saved.subject.as_deref(), Some("Soon: {{eventTypeName}}"));
+    let replaced = store
+        .put_notification_template(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            NotificationKind::Reminder,
+            None,
+            Some("See you {{startTime}}".to_owned()),
+        )
+        .await
+        .expect("replace");
+    let listed = store
+        .notification_templates(acme.tenant.id)
+        .await
+        .expect("list");
+    assert_eq!(listed, vec![replaced]);
+    assert!(
+        store
+            .notification_templates(globex.tenant.id)
+            .await
+            .expect("other")
+            .is_empty()
+    );
+    expect_not_found(
+        store
+            .delete_notification_template(
+                globex.tenant.id,
+                Actor::SYSTEM,
+                NotificationKind::Reminder,
+            )
+            .await,
+    );
+    store
+        .delete_notification_template(acme.tenant.id, Actor::SYSTEM, NotificationKind::Reminder)
+        .await
+        .expect("delete");
+    assert!(
+        store
+            .notification_templates(acme.tenant.id)
+            .await
+            .expect("gone")
+            .is_empty()
+    );
+}
+
+/// A claim handed back unstarted is claimable again at once, the attempt not counted.
+pub async fn released_claims_return_to_the_queue_uncounted(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &confirmation_and_reminder,
+        )
+        .await
+        .expect("booking");
+    let t0 = instant("2029-12-01T00:00:00Z");
+    let lease = instant("2029-12-01T00:05:00Z");
+    let claimed = store.claim_outbox(t0, lease, 10).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert!(
+        store
+            .finish_outbox(&claimed[0], crate::Delivery::Released, t0)
+            .await
+            .expect("release")
+    );
+    let again = store.claim_outbox(t0, lease, 10).await.expect("claim");
+    assert_eq!(again.len(), 1, "released before its lease ran out");
+    assert_eq!(
+        again[0].message.attempts, 1,
+        "the released attempt is not counted"
+    );
 }

@@ -15,6 +15,7 @@
 pub mod conformance;
 mod error;
 mod models;
+mod outbox;
 pub mod packed;
 pub mod transitions;
 
@@ -22,12 +23,16 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::booking::{BookingStatus, CancelledBy};
-use kairos_core::ids::{AccountId, BlockedDateId, BookingId, EventTypeId, TenantId, UserId};
+use kairos_core::ids::{
+    AccountId, BlockedDateId, BookingId, EventTypeId, OutboxId, TenantId, UserId,
+};
+use kairos_core::notification::NotificationKind;
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{Slug, Username};
 
 pub use error::StoreError;
 pub use models::*;
+pub use outbox::*;
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -248,19 +253,23 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Writes a booking in one transaction that serialises on the host (PostgreSQL advisory
     /// lock, SQLite `BEGIN IMMEDIATE`), reads a fresh snapshot around the new booking, asks
     /// `check`, and only then inserts (DESIGN 3). A refusal is [`StoreError::Rejected`]; an
-    /// overlap the database itself refuses is a conflict on `startTime`.
+    /// overlap the database itself refuses is a conflict on `startTime`. The messages `outbox`
+    /// gives for the written booking are queued in the same transaction.
     async fn create_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking>;
 
     /// Moves a confirmed, not yet started booking: in one transaction (same lock and check as
     /// [`Store::create_booking`], the old booking not counted), marks the old one `rescheduled`
     /// and writes the new one with `rescheduled_from`, the same iCalendar UID and a higher
-    /// sequence. Refused with `booking_not_confirmed` / `booking_in_past`.
+    /// sequence. Refused with `booking_not_confirmed` / `booking_in_past`. The old booking's
+    /// pending reminders are cancelled and the messages `outbox` gives for the new booking
+    /// queued, in the same transaction.
     async fn reschedule_booking(
         &self,
         tenant: TenantId,
@@ -269,9 +278,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: Timestamp,
         booking: NewBooking,
         check: &BookingCheck<'_>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking>;
 
-    /// Cancels a confirmed booking (refused with `booking_not_confirmed` otherwise).
+    /// Cancels a confirmed booking (refused with `booking_not_confirmed` otherwise), cancels its
+    /// pending reminders and queues the messages `outbox` gives for the cancelled booking, in
+    /// one transaction.
     async fn cancel_booking(
         &self,
         tenant: TenantId,
@@ -279,6 +291,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         id: BookingId,
         by: CancelledBy,
         reason: Option<String>,
+        outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking>;
 
     /// Marks a booking `completed` or `no_show` (from `confirmed`, `completed` or `no_show`).
@@ -328,4 +341,71 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// An account by id.
     async fn account(&self, tenant: TenantId, id: AccountId) -> StoreResult<Account>;
+
+    // --- notification outbox (DESIGN 7) -----------------------------------------------------
+
+    /// Claims up to `limit` pending messages due at `now`, over all tenants, earliest first:
+    /// each gets a fresh lease until `lease_until` and one more attempt. Messages leased to
+    /// another live worker are skipped (PostgreSQL `FOR UPDATE SKIP LOCKED`), so concurrent
+    /// workers never claim the same message; a lease that ran out is claimable again.
+    async fn claim_outbox(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedMessage>>;
+
+    /// Records the outcome of a claimed message's attempt and ends the lease. A sent reminder
+    /// is also recorded in its booking's `reminders_sent`. Returns `false`, changing nothing,
+    /// when the claim is no longer held (the lease ran out and another worker took it).
+    async fn finish_outbox(
+        &self,
+        claimed: &ClaimedMessage,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+
+    /// A booking's messages, oldest first.
+    async fn list_outbox(
+        &self,
+        tenant: TenantId,
+        booking: BookingId,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+
+    /// Puts a failed message back in the queue (attempts reset, due at `now`). Refused with
+    /// `message_not_failed` for messages in another state.
+    async fn retry_outbox(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: OutboxId,
+        now: Timestamp,
+    ) -> StoreResult<OutboxMessage>;
+
+    /// How many messages are in each state, over all tenants.
+    async fn outbox_counts(&self, now: Timestamp) -> StoreResult<OutboxCounts>;
+
+    /// The tenant's own notification wording, by type.
+    async fn notification_templates(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<NotificationTemplate>>;
+
+    /// Sets the tenant's wording for one notification type (replacing any before).
+    async fn put_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+        subject: Option<String>,
+        body: Option<String>,
+    ) -> StoreResult<NotificationTemplate>;
+
+    /// Goes back to the built-in wording for one type; `NotFound` if there was no override.
+    async fn delete_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+    ) -> StoreResult<()>;
 }

@@ -3,7 +3,9 @@
 
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy, Invitee};
-use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
+use kairos_core::event_type::{
+    CustomQuestions, EventColor, Location, ReminderSettings, ReminderTiming,
+};
 use kairos_core::ids::{
     AccountId, BlockedDateId, BookingId, ChangeId, EventTypeId, TenantId, UserId,
 };
@@ -482,6 +484,9 @@ pub struct Booking {
     pub cancelled_by: Option<CancelledBy>,
     pub cancel_reason: Option<String>,
     pub rescheduled_from: Option<BookingId>,
+    /// The reminders that went out, by timing (`{"24h": true}`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub reminders_sent: std::collections::BTreeMap<ReminderTiming, bool>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

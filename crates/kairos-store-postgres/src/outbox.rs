@@ -1,0 +1,405 @@
+//! The notification outbox and the tenants' notification wording on PostgreSQL (see
+//! [`kairos_store::outbox`] for a message's life).
+//!
+//! Workers serve every tenant, so claiming and counting run in a transaction that sets
+//! `app.outbox_worker = 'on'`, the one opening the outbox's row-level policy has (migration
+//! 0002); those statements touch no other table. Claims take `FOR UPDATE SKIP LOCKED`, so
+//! concurrent workers in any number of processes pass over each other's rows instead of
+//! waiting for them, and never claim the same message. Everything else runs in the tenant's
+//! context like the rest of the store.
+
+use jiff::Timestamp;
+use kairos_core::ids::{BookingId, OutboxId, TenantId};
+use kairos_core::notification::NotificationKind;
+use kairos_store::{
+    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
+    OutboxCounts, OutboxMessage, OutboxStatus, StoreError, StoreResult,
+};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::rows::{outbox_from_row, template_from_row};
+use crate::types::PgTimestamp;
+use crate::{PgStore, Tx, commit, map_error, now, record};
+
+const OUTBOX_COLUMNS: &str =
+    "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
+    next_attempt_at, last_error, sent_at, payload, created_at, updated_at";
+
+/// Queues `messages` about `booking` on the caller's transaction.
+pub(crate) async fn queue(
+    tx: &mut Tx,
+    booking: &Booking,
+    messages: Vec<NewOutboxMessage>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    for message in messages {
+        sqlx::query(
+            "INSERT INTO scheduling_outbox (id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at,
+                 next_attempt_at, payload, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $10)",
+        )
+        .bind(OutboxId::new().as_uuid())
+        .bind(booking.tenant_id.as_uuid())
+        .bind(booking.id.as_uuid())
+        .bind(message.kind.as_str())
+        .bind(message.audience.as_str())
+        .bind(message.reminder.map(|timing| timing.as_str()))
+        .bind(&message.recipient)
+        .bind(PgTimestamp(message.send_at))
+        .bind(Json(&message.payload))
+        .bind(PgTimestamp(at))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_error)?;
+    }
+    Ok(())
+}
+
+/// Drops the reminders of `booking` that have not gone out, on the caller's transaction.
+pub(crate) async fn cancel_pending_reminders(
+    tx: &mut Tx,
+    tenant: TenantId,
+    booking: BookingId,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE scheduling_outbox SET status = 'cancelled', claim_id = NULL, locked_until = NULL, updated_at = $1
+         WHERE tenant_id = $2 AND booking_id = $3 AND kind = 'booking_reminder' AND status = 'pending'",
+    )
+    .bind(PgTimestamp(at))
+    .bind(tenant.as_uuid())
+    .bind(booking.as_uuid())
+    .execute(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    Ok(())
+}
+
+async fn fetch_message(tx: &mut Tx, tenant: TenantId, id: OutboxId) -> StoreResult<OutboxMessage> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {OUTBOX_COLUMNS} FROM scheduling_outbox WHERE tenant_id = $1 AND id = $2"
+    )))
+    .bind(tenant.as_uuid())
+    .bind(id.as_uuid())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_error)?
+    .ok_or(StoreError::NotFound)?;
+    outbox_from_row(&row)
+}
+
+impl PgStore {
+    /// A transaction that sees the whole outbox (and, through row-level security, nothing else).
+    async fn begin_worker(&self) -> StoreResult<Tx> {
+        let mut tx = self.pool().begin().await.map_err(map_error)?;
+        let statement = if self.drops_to_app_role {
+            "SELECT set_config('app.outbox_worker', 'on', true), set_config('role', 'kairos_app', true)"
+        } else {
+            "SELECT set_config('app.outbox_worker', 'on', true)"
+        };
+        sqlx::query(statement)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        Ok(tx)
+    }
+
+    pub(crate) async fn pg_claim_outbox(
+        &self,
+        now_instant: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedMessage>> {
+        let claim = Uuid::now_v7();
+        let mut tx = self.begin_worker().await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE scheduling_outbox o
+             SET claim_id = $1, locked_until = $2, attempts = o.attempts + 1, updated_at = $3
+             FROM (SELECT tenant_id, id FROM scheduling_outbox
+                   WHERE status = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until <= $3)
+                   ORDER BY next_attempt_at LIMIT $4
+                   FOR UPDATE SKIP LOCKED) due
+             WHERE o.tenant_id = due.tenant_id AND o.id = due.id
+             RETURNING {}",
+            OUTBOX_COLUMNS
+                .split(',')
+                .map(|column| format!("o.{}", column.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+        .bind(claim)
+        .bind(PgTimestamp(lease_until))
+        .bind(PgTimestamp(now_instant))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await?;
+        let mut claimed = rows
+            .iter()
+            .map(|row| outbox_from_row(row).map(|message| ClaimedMessage { message, claim }))
+            .collect::<StoreResult<Vec<_>>>()?;
+        claimed.sort_by_key(|c| (c.message.next_attempt_at, c.message.id));
+        Ok(claimed)
+    }
+
+    pub(crate) async fn pg_finish_outbox(
+        &self,
+        claimed: &ClaimedMessage,
+        delivery: Delivery,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        let message = &claimed.message;
+        let (status, next_attempt, error, sent_at) = match &delivery {
+            Delivery::Sent => (OutboxStatus::Sent, None, None, Some(at)),
+            Delivery::Retry { at: next, error } => (
+                OutboxStatus::Pending,
+                Some(*next),
+                Some(error.as_str()),
+                None,
+            ),
+            Delivery::Failed { error } => (OutboxStatus::Failed, None, Some(error.as_str()), None),
+            Delivery::Released => (OutboxStatus::Pending, None, None, None),
+        };
+        let refund = i32::from(delivery == Delivery::Released);
+        let mut tx = self.begin_tenant(message.tenant_id).await?;
+        let updated = sqlx::query(
+            "UPDATE scheduling_outbox
+             SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = COALESCE($3, last_error),
+                 sent_at = $4, attempts = attempts - $9, claim_id = NULL, locked_until = NULL, updated_at = $5
+             WHERE tenant_id = $6 AND id = $7 AND claim_id = $8 AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind(next_attempt.map(PgTimestamp))
+        .bind(error)
+        .bind(sent_at.map(PgTimestamp))
+        .bind(PgTimestamp(at))
+        .bind(message.tenant_id.as_uuid())
+        .bind(message.id.as_uuid())
+        .bind(claimed.claim)
+        .bind(refund)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        if let (Delivery::Sent, Some(timing)) = (&delivery, message.reminder) {
+            sqlx::query(
+                "UPDATE scheduling_bookings SET reminders_sent = reminders_sent || jsonb_build_object($1::text, true)
+                 WHERE tenant_id = $2 AND id = $3",
+            )
+            .bind(timing.as_str())
+            .bind(message.tenant_id.as_uuid())
+            .bind(message.booking_id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        }
+        commit(tx).await?;
+        Ok(true)
+    }
+
+    pub(crate) async fn pg_list_outbox(
+        &self,
+        tenant: TenantId,
+        booking: BookingId,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let messages = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {OUTBOX_COLUMNS} FROM scheduling_outbox WHERE tenant_id = $1 AND booking_id = $2
+             ORDER BY created_at, id"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(booking.as_uuid())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .iter()
+        .map(outbox_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+        commit(tx).await?;
+        Ok(messages)
+    }
+
+    pub(crate) async fn pg_retry_outbox(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        id: OutboxId,
+        now_instant: Timestamp,
+    ) -> StoreResult<OutboxMessage> {
+        let at = now();
+        let mut tx = self.begin_tenant(tenant).await?;
+        let message = fetch_message(&mut tx, tenant, id).await?;
+        if message.status != OutboxStatus::Failed {
+            return Err(StoreError::rejected(
+                "message_not_failed",
+                format!(
+                    "only a failed message can be retried; this one is {}",
+                    message.status.as_str()
+                ),
+            ));
+        }
+        sqlx::query(
+            "UPDATE scheduling_outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $2
+             WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(PgTimestamp(now_instant))
+        .bind(PgTimestamp(at))
+        .bind(tenant.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "outbox_message",
+                entity_id: id.to_string(),
+                action: "retried",
+                actor,
+                details: json!({ "bookingId": message.booking_id.to_string(), "kind": message.kind.as_str() }),
+            },
+            at,
+        )
+        .await?;
+        let retried = fetch_message(&mut tx, tenant, id).await?;
+        commit(tx).await?;
+        Ok(retried)
+    }
+
+    pub(crate) async fn pg_outbox_counts(
+        &self,
+        now_instant: Timestamp,
+    ) -> StoreResult<OutboxCounts> {
+        let mut tx = self.begin_worker().await?;
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n,
+                    COUNT(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= $1) AS due
+             FROM scheduling_outbox GROUP BY status",
+        )
+        .bind(PgTimestamp(now_instant))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await?;
+        let mut counts = OutboxCounts::default();
+        for row in rows {
+            let status: String = row.try_get("status").map_err(map_error)?;
+            let status = OutboxStatus::parse(&status)
+                .map_err(|e| StoreError::Corrupt(format!("status: {e}")))?;
+            let n: i64 = row.try_get("n").map_err(map_error)?;
+            let due: i64 = row.try_get("due").map_err(map_error)?;
+            counts
+                .by_status
+                .insert(status.as_str(), u64::try_from(n).unwrap_or(0));
+            counts.due += u64::try_from(due).unwrap_or(0);
+        }
+        Ok(counts)
+    }
+
+    pub(crate) async fn pg_notification_templates(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<NotificationTemplate>> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        let templates = sqlx::query(
+            "SELECT kind, subject, body, updated_at FROM scheduling_notification_templates
+             WHERE tenant_id = $1 ORDER BY kind",
+        )
+        .bind(tenant.as_uuid())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .iter()
+        .map(template_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+        commit(tx).await?;
+        Ok(templates)
+    }
+
+    pub(crate) async fn pg_put_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+        subject: Option<String>,
+        body: Option<String>,
+    ) -> StoreResult<NotificationTemplate> {
+        let at = now();
+        let mut tx = self.begin_tenant(tenant).await?;
+        let row = sqlx::query(
+            "INSERT INTO scheduling_notification_templates (tenant_id, kind, subject, body, updated_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, kind) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+                 updated_at = excluded.updated_at
+             RETURNING kind, subject, body, updated_at",
+        )
+        .bind(tenant.as_uuid())
+        .bind(kind.as_str())
+        .bind(subject.as_deref())
+        .bind(body.as_deref())
+        .bind(PgTimestamp(at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let template = template_from_row(&row)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "notification_template",
+                entity_id: kind.as_str().to_owned(),
+                action: "updated",
+                actor,
+                details: json!({ "subject": subject, "body": body }),
+            },
+            at,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(template)
+    }
+
+    pub(crate) async fn pg_delete_notification_template(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        kind: NotificationKind,
+    ) -> StoreResult<()> {
+        let at = now();
+        let mut tx = self.begin_tenant(tenant).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM scheduling_notification_templates WHERE tenant_id = $1 AND kind = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(kind.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "notification_template",
+                entity_id: kind.as_str().to_owned(),
+                action: "deleted",
+                actor,
+                details: serde_json::Value::Null,
+            },
+            at,
+        )
+        .await?;
+        commit(tx).await
+    }
+}
