@@ -36,10 +36,11 @@ CREATE TABLE scheduling_notification_templates (
     tenant_id  UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
     kind       TEXT NOT NULL CHECK (kind IN
                    ('booking_confirmation', 'booking_cancelled', 'booking_rescheduled', 'booking_reminder')),
+    audience   TEXT NOT NULL CHECK (audience IN ('host', 'invitee')),
     subject    TEXT,
     body       TEXT,
     updated_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (tenant_id, kind)
+    PRIMARY KEY (tenant_id, kind, audience)
 );
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON scheduling_outbox, scheduling_notification_templates TO kairos_app;

@@ -47,7 +47,7 @@ use kairos_core::ids::{
     AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, TenantId,
     UserId,
 };
-use kairos_core::notification::NotificationKind;
+use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
 use kairos_store::transitions::event_type_details;
@@ -1472,10 +1472,11 @@ impl Store for PgStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
         subject: Option<String>,
         body: Option<String>,
     ) -> StoreResult<NotificationTemplate> {
-        self.pg_put_notification_template(tenant, actor, kind, subject, body)
+        self.pg_put_notification_template(tenant, actor, kind, audience, subject, body)
             .await
     }
 
@@ -1484,8 +1485,9 @@ impl Store for PgStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
     ) -> StoreResult<()> {
-        self.pg_delete_notification_template(tenant, actor, kind)
+        self.pg_delete_notification_template(tenant, actor, kind, audience)
             .await
     }
 }

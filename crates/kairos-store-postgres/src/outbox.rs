@@ -10,7 +10,7 @@
 
 use jiff::Timestamp;
 use kairos_core::ids::{BookingId, OutboxId, TenantId};
-use kairos_core::notification::NotificationKind;
+use kairos_core::notification::{Audience, NotificationKind};
 use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
     OutboxCounts, OutboxMessage, OutboxStatus, StoreError, StoreResult,
@@ -310,8 +310,8 @@ impl PgStore {
     ) -> StoreResult<Vec<NotificationTemplate>> {
         let mut tx = self.begin_tenant(tenant).await?;
         let templates = sqlx::query(
-            "SELECT kind, subject, body, updated_at FROM scheduling_notification_templates
-             WHERE tenant_id = $1 ORDER BY kind",
+            "SELECT kind, audience, subject, body, updated_at FROM scheduling_notification_templates
+             WHERE tenant_id = $1 ORDER BY kind, audience",
         )
         .bind(tenant.as_uuid())
         .fetch_all(&mut *tx)
@@ -329,23 +329,25 @@ impl PgStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
         subject: Option<String>,
         body: Option<String>,
     ) -> StoreResult<NotificationTemplate> {
         let at = now();
         let mut tx = self.begin_tenant(tenant).await?;
         let row = sqlx::query(
-            "INSERT INTO scheduling_notification_templates (tenant_id, kind, subject, body, updated_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (tenant_id, kind) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+            "INSERT INTO scheduling_notification_templates (tenant_id, kind, audience, subject, body, updated_at)
+             VALUES ($1, $2, $6, $3, $4, $5)
+             ON CONFLICT (tenant_id, kind, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
                  updated_at = excluded.updated_at
-             RETURNING kind, subject, body, updated_at",
+             RETURNING kind, audience, subject, body, updated_at",
         )
         .bind(tenant.as_uuid())
         .bind(kind.as_str())
         .bind(subject.as_deref())
         .bind(body.as_deref())
         .bind(PgTimestamp(at))
+        .bind(audience.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(map_error)?;
@@ -355,7 +357,7 @@ impl PgStore {
             tenant,
             NewChange {
                 entity_type: "notification_template",
-                entity_id: kind.as_str().to_owned(),
+                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
                 action: "updated",
                 actor,
                 details: json!({ "subject": subject, "body": body }),
@@ -372,14 +374,16 @@ impl PgStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
     ) -> StoreResult<()> {
         let at = now();
         let mut tx = self.begin_tenant(tenant).await?;
         let deleted = sqlx::query(
-            "DELETE FROM scheduling_notification_templates WHERE tenant_id = $1 AND kind = $2",
+            "DELETE FROM scheduling_notification_templates WHERE tenant_id = $1 AND kind = $2 AND audience = $3",
         )
         .bind(tenant.as_uuid())
         .bind(kind.as_str())
+        .bind(audience.as_str())
         .execute(&mut *tx)
         .await
         .map_err(map_error)?
@@ -392,7 +396,7 @@ impl PgStore {
             tenant,
             NewChange {
                 entity_type: "notification_template",
-                entity_id: kind.as_str().to_owned(),
+                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
                 action: "deleted",
                 actor,
                 details: serde_json::Value::Null,

@@ -303,6 +303,7 @@ pub(crate) fn template_from_row(row: &PgRow) -> StoreResult<kairos_store::Notifi
             "kind",
             kairos_core::notification::NotificationKind::parse,
         )?,
+        audience: parsed(row, "audience", kairos_core::notification::Audience::parse)?,
         subject: get(row, "subject")?,
         body: get(row, "body")?,
         updated_at: instant(row, "updated_at")?,

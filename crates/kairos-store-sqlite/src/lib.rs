@@ -22,7 +22,7 @@ use kairos_core::ids::{
     AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, TenantId,
     UserId,
 };
-use kairos_core::notification::NotificationKind;
+use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{EmailAddress, Slug, Username};
 use kairos_store::transitions::event_type_details;
@@ -1327,10 +1327,11 @@ impl Store for SqliteStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
         subject: Option<String>,
         body: Option<String>,
     ) -> StoreResult<NotificationTemplate> {
-        self.sqlite_put_notification_template(tenant, actor, kind, subject, body)
+        self.sqlite_put_notification_template(tenant, actor, kind, audience, subject, body)
             .await
     }
 
@@ -1339,8 +1340,9 @@ impl Store for SqliteStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
     ) -> StoreResult<()> {
-        self.sqlite_delete_notification_template(tenant, actor, kind)
+        self.sqlite_delete_notification_template(tenant, actor, kind, audience)
             .await
     }
 }

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use kairos_core::ids::{BookingId, OutboxId, TenantId};
-use kairos_core::notification::NotificationKind;
+use kairos_core::notification::{Audience, NotificationKind};
 use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
     OutboxCounts, OutboxMessage, OutboxStatus, StoreError, StoreResult,
@@ -280,8 +280,8 @@ impl SqliteStore {
         tenant: TenantId,
     ) -> StoreResult<Vec<NotificationTemplate>> {
         sqlx::query(
-            "SELECT kind, subject, body, updated_at FROM scheduling_notification_templates
-             WHERE tenant_id = ? ORDER BY kind",
+            "SELECT kind, audience, subject, body, updated_at FROM scheduling_notification_templates
+             WHERE tenant_id = ? ORDER BY kind, audience",
         )
         .bind(tenant.to_string())
         .fetch_all(self.pool())
@@ -297,19 +297,21 @@ impl SqliteStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
         subject: Option<String>,
         body: Option<String>,
     ) -> StoreResult<NotificationTemplate> {
         let at = now();
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO scheduling_notification_templates (tenant_id, kind, subject, body, updated_at)
-             VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (tenant_id, kind) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+            "INSERT INTO scheduling_notification_templates (tenant_id, kind, audience, subject, body, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (tenant_id, kind, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
                  updated_at = excluded.updated_at",
         )
         .bind(tenant.to_string())
         .bind(kind.as_str())
+        .bind(audience.as_str())
         .bind(subject.as_deref())
         .bind(body.as_deref())
         .bind(to_seconds(at))
@@ -321,7 +323,7 @@ impl SqliteStore {
             tenant,
             NewChange {
                 entity_type: "notification_template",
-                entity_id: kind.as_str().to_owned(),
+                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
                 action: "updated",
                 actor,
                 details: json!({ "subject": subject, "body": body }),
@@ -332,6 +334,7 @@ impl SqliteStore {
         commit(tx).await?;
         Ok(NotificationTemplate {
             kind,
+            audience,
             subject,
             body,
             updated_at: crate::rows::from_seconds(to_seconds(at))?,
@@ -343,14 +346,16 @@ impl SqliteStore {
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
     ) -> StoreResult<()> {
         let at = now();
         let mut tx = self.write().await?;
         let deleted = sqlx::query(
-            "DELETE FROM scheduling_notification_templates WHERE tenant_id = ? AND kind = ?",
+            "DELETE FROM scheduling_notification_templates WHERE tenant_id = ? AND kind = ? AND audience = ?",
         )
         .bind(tenant.to_string())
         .bind(kind.as_str())
+        .bind(audience.as_str())
         .execute(&mut *tx)
         .await
         .map_err(map_error)?
@@ -363,7 +368,7 @@ impl SqliteStore {
             tenant,
             NewChange {
                 entity_type: "notification_template",
-                entity_id: kind.as_str().to_owned(),
+                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
                 action: "deleted",
                 actor,
                 details: serde_json::Value::Null,

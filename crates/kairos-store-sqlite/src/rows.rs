@@ -323,6 +323,7 @@ pub(crate) fn template_from_row(
             "kind",
             kairos_core::notification::NotificationKind::parse,
         )?,
+        audience: parsed(row, "audience", kairos_core::notification::Audience::parse)?,
         subject: get(row, "subject")?,
         body: get(row, "body")?,
         updated_at: instant(row, "updated_at")?,

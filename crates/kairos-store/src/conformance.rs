@@ -1783,7 +1783,7 @@ pub async fn cancelling_or_moving_drops_pending_reminders(store: &dyn Store) {
 
 /// Tenants' notification wording round-trips per type and stays in its tenant.
 pub async fn notification_templates_round_trip_per_tenant(store: &dyn Store) {
-    use kairos_core::notification::NotificationKind;
+    use kairos_core::notification::{Audience, NotificationKind};
     let acme = tenant(store, "acme").await;
     let globex = tenant(store, "globex").await;
     assert!(
@@ -1798,6 +1798,7 @@ pub async fn notification_templates_round_trip_per_tenant(store: &dyn Store) {
             acme.tenant.id,
             Actor::SYSTEM,
             NotificationKind::Reminder,
+            Audience::Invitee,
             Some("Soon: {{eventTypeName}}".to_owned()),
             None,
         )
@@ -1809,6 +1810,7 @@ pub async fn notification_templates_round_trip_per_tenant(store: &dyn Store) {
             acme.tenant.id,
             Actor::SYSTEM,
             NotificationKind::Reminder,
+            Audience::Invitee,
             None,
             Some("See you {{startTime}}".to_owned()),
         )
@@ -1832,11 +1834,17 @@ pub async fn notification_templates_round_trip_per_tenant(store: &dyn Store) {
                 globex.tenant.id,
                 Actor::SYSTEM,
                 NotificationKind::Reminder,
+                Audience::Invitee,
             )
             .await,
     );
     store
-        .delete_notification_template(acme.tenant.id, Actor::SYSTEM, NotificationKind::Reminder)
+        .delete_notification_template(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            NotificationKind::Reminder,
+            Audience::Invitee,
+        )
         .await
         .expect("delete");
     assert!(

@@ -26,7 +26,7 @@ use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
     AccountId, BlockedDateId, BookingId, EventTypeId, OutboxId, TenantId, UserId,
 };
-use kairos_core::notification::NotificationKind;
+use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::{Slug, Username};
 
@@ -385,27 +385,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// How many messages are in each state, over all tenants.
     async fn outbox_counts(&self, now: Timestamp) -> StoreResult<OutboxCounts>;
 
-    /// The tenant's own notification wording, by type.
+    /// The tenant's own notification wording, by type and audience.
     async fn notification_templates(
         &self,
         tenant: TenantId,
     ) -> StoreResult<Vec<NotificationTemplate>>;
 
-    /// Sets the tenant's wording for one notification type (replacing any before).
+    /// Sets the tenant's wording for one notification type and audience (replacing any before).
     async fn put_notification_template(
         &self,
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
         subject: Option<String>,
         body: Option<String>,
     ) -> StoreResult<NotificationTemplate>;
 
-    /// Goes back to the built-in wording for one type; `NotFound` if there was no override.
+    /// Goes back to the built-in wording for one type and audience; `NotFound` if there was no
+    /// override.
     async fn delete_notification_template(
         &self,
         tenant: TenantId,
         actor: Actor,
         kind: NotificationKind,
+        audience: Audience,
     ) -> StoreResult<()>;
 }

@@ -143,12 +143,14 @@ pub struct OutboxCounts {
     pub due: u64,
 }
 
-/// A tenant's own wording for one notification type; `None` keeps the built-in default.
+/// A tenant's own wording for one notification type and audience; `None` keeps the built-in
+/// default.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationTemplate {
     pub kind: NotificationKind,
+    pub audience: Audience,
     pub subject: Option<String>,
     pub body: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
