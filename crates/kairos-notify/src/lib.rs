@@ -2,13 +2,13 @@
 //!
 //! [`notification`] holds the snapshot of one email, stored by the server in its outbox and
 //! rendered at send time; [`template`] renders it into a subject, a plain-text and an HTML
-//! body, with the tenant's overrides; [`ics`] is a small iCalendar (RFC 5545) writer for the
-//! invitations, updates and cancellations that go out with booking emails (iTIP, RFC 5546)
-//! and for plain `.ics` downloads. All are pure: they format values they are given and do
-//! no I/O.
+//! body, with the tenant's overrides; [`message`] wraps those and a calendar object from
+//! [`ics`], a small iCalendar (RFC 5545) writer, into an iMIP (RFC 6047) email. All are pure:
+//! they format values they are given and do no I/O.
 
 #![forbid(unsafe_code)]
 
 pub mod ics;
+pub mod message;
 pub mod notification;
 pub mod template;

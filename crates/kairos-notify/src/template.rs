@@ -575,6 +575,12 @@ pub fn render(
     }
 }
 
+/// The calendar event's DESCRIPTION for this notification: the other party, the answers and
+/// notes, and the links; what the calendar has no property of its own for.
+pub(crate) fn calendar_description(notification: &Notification) -> String {
+    Values::new(notification).details().calendar_description()
+}
+
 /// The subject: values in, line breaks and control characters out, spaces collapsed.
 fn render_subject(template: &Template, values: &Values<'_>) -> String {
     let mut subject = String::new();

@@ -108,31 +108,41 @@ impl<'a> Values<'a> {
         let mut rows = vec![Row {
             label: "What".to_owned(),
             value: format!("{} ({})", one_line(&n.event_type_name), format_duration(n)),
+            in_calendar: false,
             in_card: false,
         }];
-        let mut row = |label: &str, value: String| {
+        let mut row = |label: &str, value: String, in_calendar: bool| {
             if !value.trim().is_empty() {
                 rows.push(Row {
                     label: label.to_owned(),
                     value,
+                    in_calendar,
                     in_card: true,
                 });
             }
         };
-        row("When", self.range.clone());
+        row("When", self.range.clone(), false);
         if n.kind == NotificationKind::Reschedule {
-            row("Previously", self.previous_start.clone());
+            row("Previously", self.previous_start.clone(), false);
         }
-        row("Where", one_line(n.location.as_deref().unwrap_or("")));
+        row(
+            "Where",
+            one_line(n.location.as_deref().unwrap_or("")),
+            false,
+        );
         let (other_label, other) = match n.audience {
             Audience::Host => ("Invitee", &n.invitee),
             Audience::Invitee => ("Host", &n.host),
         };
-        row(other_label, party_line(other));
+        row(other_label, party_line(other), true);
         for response in &n.responses {
-            row(&one_line(&response.question), multi_line(&response.answer));
+            row(
+                &one_line(&response.question),
+                multi_line(&response.answer),
+                true,
+            );
         }
-        row("Notes", multi_line(n.notes.as_deref().unwrap_or("")));
+        row("Notes", multi_line(n.notes.as_deref().unwrap_or("")), true);
 
         let mut links = Vec::new();
         let mut add_link = |label: &'static str, url: Option<&str>| {
@@ -177,6 +187,9 @@ pub(crate) struct Details {
 pub(crate) struct Row {
     pub(crate) label: String,
     pub(crate) value: String,
+    /// Whether the calendar event's description repeats it (the time and place have their
+    /// own calendar properties).
+    pub(crate) in_calendar: bool,
     /// Whether the HTML card shows it as a row.
     pub(crate) in_card: bool,
 }
@@ -207,6 +220,25 @@ impl Details {
                     .map(|link| format!("{}: {}", link.label, link.url)),
             );
         }
+        lines.join("\n")
+    }
+
+    /// The calendar event's DESCRIPTION: what the calendar has no property for.
+    pub(crate) fn calendar_description(&self) -> String {
+        let mut lines: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|row| row.in_calendar)
+            .map(row_text)
+            .collect();
+        if !self.links.is_empty() && !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(
+            self.links
+                .iter()
+                .map(|link| format!("{}: {}", link.label, link.url)),
+        );
         lines.join("\n")
     }
 }
