@@ -1,10 +1,15 @@
 //! Composed emails read back by independent parsers (`mail-parser` for MIME, `ical` for the
-//! calendar).
+//! calendar), and the mailers delivering them: into files, and to a real SMTP server
+//! (Python's aiosmtpd, started per test).
 
 // Fixtures and helpers unwrap like the tests they serve.
 #![allow(clippy::unwrap_used)]
 
 use std::io::BufReader;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use ical::IcalParser;
 use ical::parser::ical::component::IcalCalendar;
@@ -16,6 +21,9 @@ use kairos_core::zone::TimeZoneName;
 use kairos_notify::message::{ATTACHMENT_NAME, Mailbox, Message, MessageId, compose};
 use kairos_notify::notification::{Audience, Notification, NotificationKind, Party, Response};
 use kairos_notify::template::{TemplateOverride, render};
+use kairos_notify::transport::{
+    FileMailer, Mailer, SendError, SmtpMailer, SmtpSecurity, SmtpSettings,
+};
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 
 // ---- fixtures ----
@@ -401,4 +409,278 @@ fn an_override_shapes_the_text_and_the_html() {
     let html = message.body_html(0).unwrap();
     assert!(html.contains("Acme &lt;3"));
     assert!(html.contains(">Cancel booking</a>"));
+}
+
+// ---- FileMailer ----
+
+#[tokio::test]
+async fn the_file_mailer_writes_each_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = FileMailer::new(dir.path().join("outbox"));
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    mailer.send(&composed(&n)).await.unwrap();
+
+    let path = mailer.path_for("<outbox-42@kairos.example>");
+    assert_eq!(path, dir.path().join("outbox/outbox-42@kairos.example.eml"));
+    let written = std::fs::read(&path).unwrap();
+    let message = parse(&written);
+    assert_eq!(message.message_id(), Some("outbox-42@kairos.example"));
+    let _ = calendar_of(&message, "REQUEST");
+
+    // A retry of the same row (here with a later Date) finds the file and leaves it alone.
+    let retry = compose(
+        &n,
+        None,
+        &from(),
+        &message_id(),
+        "2026-03-01T10:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    mailer.send(&retry).await.unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), written);
+
+    // Another row is another file; no temporary files are left behind.
+    let other = compose(
+        &n,
+        None,
+        &from(),
+        &MessageId::parse("outbox-43@kairos.example").unwrap(),
+        now(),
+    )
+    .unwrap();
+    mailer.send(&other).await.unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "outbox-42@kairos.example.eml",
+            "outbox-43@kairos.example.eml"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_file_mailer_reports_an_unwritable_directory_as_transient() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, b"a file where the directory should be").unwrap();
+    let mailer = FileMailer::new(&blocker);
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    let error = mailer.send(&composed(&n)).await.unwrap_err();
+    assert!(error.is_transient(), "{error}");
+}
+
+// ---- SmtpMailer ----
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn settings(port: u16, timeout: Duration) -> SmtpSettings {
+    SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::None,
+        credentials: None,
+        timeout,
+        hello_name: Some("kairos.test".into()),
+    }
+}
+
+fn aiosmtpd_installed() -> bool {
+    Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// An aiosmtpd server on a free local port, killed when dropped.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    /// Starts `python3 -m aiosmtpd` with the handler class and its arguments; the test's
+    /// directory is on PYTHONPATH (for handlers written there) and waits until it listens.
+    fn start(dir: tempfile::TempDir, handler: &[&str]) -> Self {
+        let port = free_port();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+            ])
+            .args(handler)
+            .env("PYTHONPATH", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 starts");
+        let mut server = Self { child, port, dir };
+        for _ in 0..200 {
+            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                return server;
+            }
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("aiosmtpd exited with {status} before listening");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("aiosmtpd did not listen on port {port} within 10 s");
+    }
+
+    /// A server that stores every message in a Maildir under its directory.
+    fn maildir() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("maildir");
+        Self::start(
+            dir,
+            &["aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()],
+        )
+    }
+
+    /// A server that answers every RCPT TO with `reply`.
+    fn refusing(reply: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("kairos_refusing_handler.py"),
+            format!(
+                "class Refuse:\n    async def handle_RCPT(self, server, session, envelope, \
+                 address, rcpt_options):\n        return {reply:?}\n"
+            ),
+        )
+        .unwrap();
+        Self::start(dir, &["kairos_refusing_handler.Refuse"])
+    }
+
+    fn delivered(&self) -> Vec<PathBuf> {
+        let new = self.dir.path().join("maildir/new");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(new)
+            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_delivered(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[tokio::test]
+async fn the_smtp_mailer_delivers_to_a_real_server() {
+    if !aiosmtpd_installed() {
+        println!("skipped: aiosmtpd not installed");
+        return;
+    }
+    let server = SmtpServer::maildir();
+    let mailer = SmtpMailer::new(settings(server.port, Duration::from_secs(10))).unwrap();
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    mailer.send(&composed(&n)).await.unwrap();
+
+    let delivered = server.delivered();
+    assert_eq!(delivered.len(), 1, "one message in the Maildir");
+    let bytes = read_delivered(&delivered[0]);
+    let message = parse(&bytes);
+    // aiosmtpd records the SMTP envelope in headers of its own.
+    assert_eq!(
+        message.header_raw("X-MailFrom").map(str::trim),
+        Some("notifications@kairos.example")
+    );
+    assert_eq!(
+        message.header_raw("X-RcptTo").map(str::trim),
+        Some("zoe@example.org")
+    );
+    assert_eq!(message.message_id(), Some("outbox-42@kairos.example"));
+    assert_eq!(
+        message.subject(),
+        Some("Confirmed: Café call ☕ with Ada Lovelace")
+    );
+    // Python's Maildir stores messages with local (LF) line ends; the calendar is the same.
+    let calendar = calendar_of(&message, "REQUEST");
+    assert_eq!(value(&calendar.events[0].properties, "UID"), n.ical_uid);
+    assert_eq!(
+        message.body_text(0).unwrap().replace("\r\n", "\n"),
+        render(&n, None).text
+    );
+}
+
+#[tokio::test]
+async fn a_5xx_refusal_is_permanent() {
+    if !aiosmtpd_installed() {
+        println!("skipped: aiosmtpd not installed");
+        return;
+    }
+    let server = SmtpServer::refusing("550 5.1.1 No such user here");
+    let mailer = SmtpMailer::new(settings(server.port, Duration::from_secs(10))).unwrap();
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    let error = mailer.send(&composed(&n)).await.unwrap_err();
+    assert!(
+        matches!(&error, SendError::Permanent(text) if text.contains("550")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_4xx_refusal_is_transient() {
+    if !aiosmtpd_installed() {
+        println!("skipped: aiosmtpd not installed");
+        return;
+    }
+    let server = SmtpServer::refusing("451 4.3.0 Try again later");
+    let mailer = SmtpMailer::new(settings(server.port, Duration::from_secs(10))).unwrap();
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    let error = mailer.send(&composed(&n)).await.unwrap_err();
+    assert!(
+        matches!(&error, SendError::Transient(text) if text.contains("451")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_transient() {
+    let port = free_port();
+    let mailer = SmtpMailer::new(settings(port, Duration::from_secs(5))).unwrap();
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    let error = mailer.send(&composed(&n)).await.unwrap_err();
+    assert!(error.is_transient(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_as_transient() {
+    // The kernel completes the handshake for the backlog; nobody ever says 220.
+    let silent = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mailer = SmtpMailer::new(settings(port, Duration::from_millis(500))).unwrap();
+    let n = notification(NotificationKind::Confirmation, Audience::Invitee);
+    let started = std::time::Instant::now();
+    let error = mailer.send(&composed(&n)).await.unwrap_err();
+    assert!(error.is_transient(), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the timeout applies"
+    );
+    drop(silent);
 }
