@@ -1,10 +1,26 @@
-//! Kairos notifications: what a booking change tells the people involved.
+//! Kairos notifications: the emails a booking change sends, from snapshot to SMTP.
 //!
-//! For now this crate holds [`ics`], a small iCalendar (RFC 5545) writer for the invitations,
-//! updates and cancellations that go out with booking emails (iTIP, RFC 5546) and for plain
-//! `.ics` downloads. It is pure: it formats values it is given and does no I/O. Email rendering,
-//! iMIP (RFC 6047) message assembly and the outbox worker will live here too.
+//! The pipeline, one module per step:
+//!
+//! 1. [`notification`]: the server snapshots everything one email needs into a
+//!    [`Notification`](notification::Notification) (one per recipient) and stores it as JSON
+//!    in its outbox, in the same transaction as the booking change.
+//! 2. [`template`]: the worker renders it, with the tenant's
+//!    [`TemplateOverride`](template::TemplateOverride) if any, into a subject, a plain-text
+//!    body and an HTML body; times in the recipient's zone.
+//! 3. [`message`]: [`compose`](message::compose) wraps those and an iCalendar object from
+//!    [`ics`] into an iMIP (RFC 6047) message with a stable Message-ID.
+//! 4. [`transport`]: a [`Mailer`](transport::Mailer) sends it over SMTP or writes it to a
+//!    directory, and says whether a failure is worth retrying.
+//!
+//! Steps 1 to 3 are pure: no I/O, no clock (the current instant is passed in), so the same
+//! outbox row always makes the same message apart from what `now` stamps. The outbox table,
+//! the worker loop and retries live in the store and server crates.
 
 #![forbid(unsafe_code)]
 
 pub mod ics;
+pub mod message;
+pub mod notification;
+pub mod template;
+pub mod transport;
