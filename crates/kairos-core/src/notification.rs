@@ -65,6 +65,9 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// Both audiences.
+    pub const ALL: [Self; 2] = [Self::Host, Self::Invitee];
+
     /// The stored and JSON spelling.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -12,10 +12,13 @@
 //!    [`ics`] into an iMIP (RFC 6047) message with a stable Message-ID.
 //! 4. [`transport`]: a [`Mailer`](transport::Mailer) sends it over SMTP or writes it to a
 //!    directory, and says whether a failure is worth retrying.
+//! 5. [`worker`]: the [`OutboxWorker`](worker::OutboxWorker) claims due outbox rows from the
+//!    store, runs steps 2 to 4, and records the outcome: sent, retry later with exponential
+//!    backoff, or failed.
 //!
 //! Steps 1 to 3 are pure: no I/O, no clock (the current instant is passed in), so the same
-//! outbox row always makes the same message apart from what `now` stamps. The outbox table,
-//! the worker loop and retries live in the store and server crates.
+//! outbox row always makes the same message apart from what `now` stamps. The outbox table and
+//! its claims live in the store; the server builds the snapshots and runs the worker.
 
 #![forbid(unsafe_code)]
 
@@ -24,3 +27,4 @@ pub mod message;
 pub mod notification;
 pub mod template;
 pub mod transport;
+pub mod worker;

@@ -29,7 +29,7 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, MultiPart, SinglePart};
 
 use crate::ics::{CalendarEvent, Person, write_calendar};
-use crate::notification::{Notification, NotificationKind, Party};
+use crate::notification::{Notification, NotificationKind, Party, calendar_method};
 use crate::template::{TemplateOverride, calendar_description, render};
 
 pub use lettre::Message;
@@ -151,7 +151,7 @@ pub fn compose(
 ) -> Result<Message, ComposeError> {
     let rendered = render(notification, template_override);
     let calendar = calendar(notification, now);
-    let method = notification.kind.method();
+    let method = calendar_method(notification.kind);
 
     let to = mailbox(notification.to(), "recipient")?;
     let reply_to = mailbox(notification.other_party(), "reply-to")?;
@@ -229,7 +229,7 @@ fn calendar(notification: &Notification, now: Timestamp) -> String {
         },
         cancelled: n.kind == NotificationKind::Cancellation,
     };
-    write_calendar(n.kind.method(), &event)
+    write_calendar(calendar_method(n.kind), &event)
 }
 
 /// A party as a mailbox: the name cleaned to one line, the address checked by lettre.

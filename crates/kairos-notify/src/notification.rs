@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
-use kairos_core::ParseError;
 use kairos_core::booking::Answer;
 use kairos_core::event_type::{CustomQuestions, ReminderTiming};
 use kairos_core::text::EmailAddress;
@@ -19,99 +18,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::ics::Method;
 
-/// Why an email goes out: the booking change it reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum NotificationKind {
-    /// A new booking was made.
-    #[serde(rename = "booking_confirmation")]
-    Confirmation,
-    /// A booking was cancelled, by either side.
-    #[serde(rename = "booking_cancelled")]
-    Cancellation,
-    /// A booking moved to a new time.
-    #[serde(rename = "booking_rescheduled")]
-    Reschedule,
-    /// A booking starts soon.
-    #[serde(rename = "booking_reminder")]
-    Reminder,
-}
+pub use kairos_core::notification::{Audience, NotificationKind};
 
-impl NotificationKind {
-    /// Every kind, in the order an admin screen lists them.
-    pub const ALL: [Self; 4] = [
-        Self::Confirmation,
-        Self::Cancellation,
-        Self::Reschedule,
-        Self::Reminder,
-    ];
-
-    /// The stored and JSON spelling, e.g. `"booking_confirmation"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirmation => "booking_confirmation",
-            Self::Cancellation => "booking_cancelled",
-            Self::Reschedule => "booking_rescheduled",
-            Self::Reminder => "booking_reminder",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(value: &str) -> Result<Self, ParseError> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-            .ok_or_else(|| {
-                ParseError::new(format!(
-                    "unknown notification kind {value:?}: use booking_confirmation, \
-                     booking_cancelled, booking_rescheduled or booking_reminder"
-                ))
-            })
-    }
-
-    /// The iTIP method of the calendar object sent with this kind of email.
-    ///
-    /// A reminder is a [`Method::Request`] of the booking as it stands (same UID and SEQUENCE
-    /// as the last update), so a client that lost the event gets it back and one that has it
-    /// changes nothing.
-    pub const fn method(self) -> Method {
-        match self {
-            Self::Cancellation => Method::Cancel,
-            Self::Confirmation | Self::Reschedule | Self::Reminder => Method::Request,
-        }
-    }
-}
-
-/// Who an email is written for: the two sides of a booking get different emails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Audience {
-    /// The host whose calendar was booked.
-    Host,
-    /// The person who booked.
-    Invitee,
-}
-
-impl Audience {
-    /// Both audiences.
-    pub const ALL: [Self; 2] = [Self::Host, Self::Invitee];
-
-    /// The stored and JSON spelling, `"host"` or `"invitee"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Host => "host",
-            Self::Invitee => "invitee",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(value: &str) -> Result<Self, ParseError> {
-        match value {
-            "host" => Ok(Self::Host),
-            "invitee" => Ok(Self::Invitee),
-            other => Err(ParseError::new(format!(
-                "unknown audience {other:?}: use host or invitee"
-            ))),
-        }
+/// The iTIP method of a notification's calendar part: CANCEL for a cancellation, REQUEST for
+/// the rest (a reminder re-sends the current state).
+pub const fn calendar_method(kind: NotificationKind) -> Method {
+    match kind {
+        NotificationKind::Cancellation => Method::Cancel,
+        NotificationKind::Confirmation
+        | NotificationKind::Reschedule
+        | NotificationKind::Reminder => Method::Request,
     }
 }
 
@@ -298,13 +214,16 @@ mod tests {
 
     #[test]
     fn only_a_cancellation_cancels_the_calendar_event() {
-        assert_eq!(NotificationKind::Cancellation.method(), Method::Cancel);
+        assert_eq!(
+            calendar_method(NotificationKind::Cancellation),
+            Method::Cancel
+        );
         for kind in [
             NotificationKind::Confirmation,
             NotificationKind::Reschedule,
             NotificationKind::Reminder,
         ] {
-            assert_eq!(kind.method(), Method::Request);
+            assert_eq!(calendar_method(kind), Method::Request);
         }
     }
 

@@ -11,18 +11,22 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use kairos_core::booking::{CancelledBy, Invitee};
 use kairos_core::ids::BookingId;
+use kairos_core::notification::NotificationKind;
 use kairos_core::slots::{
     HostAvailability, Slot, SlotDay, SlotEngine, SlotRules, group_by_local_date,
     invitee_date_range, load_range_for,
 };
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, Booking, EventType, NewBooking, ScheduleSnapshot, StoreError, User};
+use kairos_store::{
+    Actor, Booking, EventType, NewBooking, ScheduleSnapshot, StoreError, Tenant, User,
+};
 use rand::RngExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
+use crate::notifications::Announcement;
 use crate::state::AppState;
 
 /// The most days one slots request may cover.
@@ -238,25 +242,77 @@ fn slot_check<'a>(
     }
 }
 
-/// Books `request` on an active event type of an active host.
+/// Who and what a booking change is about: the tenant, the host and the event type.
+#[derive(Debug, Clone, Copy)]
+pub struct BookingScope<'a> {
+    pub tenant: &'a Tenant,
+    pub host: &'a User,
+    pub event_type: &'a EventType,
+}
+
+impl<'a> BookingScope<'a> {
+    fn announcement(
+        &self,
+        base_url: &'a str,
+        manage_token: Option<&'a str>,
+        previous_start: Option<Timestamp>,
+        now: Timestamp,
+        with_reminders: bool,
+    ) -> Announcement<'a> {
+        Announcement {
+            base_url,
+            tenant: self.tenant,
+            host: self.host,
+            questions: &self.event_type.fields.custom_questions,
+            reminders: with_reminders.then_some(&self.event_type.fields.reminder_settings),
+            manage_token,
+            previous_start,
+            now,
+        }
+    }
+}
+
+/// The host and event type of an existing booking, for a [`BookingScope`].
+pub async fn host_and_type(
+    state: &AppState,
+    booking: &Booking,
+) -> Result<(User, EventType), ApiError> {
+    let host = state
+        .store
+        .user(booking.tenant_id, booking.host_user_id)
+        .await
+        .map_err(ApiError::from_store("host"))?;
+    let event_type = state
+        .store
+        .event_type(booking.tenant_id, booking.event_type_id)
+        .await
+        .map_err(ApiError::from_store("event type"))?;
+    Ok((host, event_type))
+}
+
+/// Books `request` on an active event type of an active host; the confirmations and reminders
+/// are queued in the same transaction.
 pub async fn book(
     state: &AppState,
     actor: Actor,
-    host: &User,
-    event_type: &EventType,
+    scope: BookingScope<'_>,
     request: BookingRequest,
 ) -> Result<BookedWithToken, ApiError> {
-    let rules = rules_for(host, event_type);
+    let rules = rules_for(scope.host, scope.event_type);
     let now = state.clock.now();
     let start = request.start;
     let (token, digest) = manage_token();
-    let booking = new_booking(host, event_type, request, digest, &rules)?;
+    let booking = new_booking(scope.host, scope.event_type, request, digest, &rules)?;
     let check = slot_check(&rules, start, now, None);
+    let base_url = state.settings.public_url();
+    let announcement = scope.announcement(&base_url, Some(&token), None, now, true);
+    let outbox = |booking: &Booking| announcement.messages(NotificationKind::Confirmation, booking);
     let booking = state
         .store
-        .create_booking(host.tenant_id, actor, booking, &check)
+        .create_booking(scope.host.tenant_id, actor, booking, &check, &outbox)
         .await
         .map_err(booking_error)?;
+    state.notify_outbox();
     Ok(BookedWithToken {
         booking,
         manage_token: token,
@@ -264,17 +320,17 @@ pub async fn book(
 }
 
 /// Moves `old` to `start` (same invitee and answers), checked like a new booking with `old`
-/// not counted.
+/// not counted. The old booking's reminders are dropped; the reschedule notices and the new
+/// reminders are queued in the same transaction.
 pub async fn reschedule(
     state: &AppState,
     actor: Actor,
-    host: &User,
-    event_type: &EventType,
+    scope: BookingScope<'_>,
     old: &Booking,
     start: Timestamp,
     timezone: Option<TimeZoneName>,
 ) -> Result<BookedWithToken, ApiError> {
-    let rules = rules_for(host, event_type);
+    let rules = rules_for(scope.host, scope.event_type);
     let now = state.clock.now();
     let (token, digest) = manage_token();
     let request = BookingRequest {
@@ -282,32 +338,52 @@ pub async fn reschedule(
         invitee: old.invitee.clone(),
         timezone: timezone.unwrap_or_else(|| old.timezone.clone()),
     };
-    let booking = new_booking(host, event_type, request, digest, &rules)?;
+    let booking = new_booking(scope.host, scope.event_type, request, digest, &rules)?;
     let check = slot_check(&rules, start, now, Some(old.id));
+    let base_url = state.settings.public_url();
+    let announcement = scope.announcement(&base_url, Some(&token), Some(old.start_time), now, true);
+    let outbox = |booking: &Booking| announcement.messages(NotificationKind::Reschedule, booking);
     let booking = state
         .store
-        .reschedule_booking(host.tenant_id, actor, old.id, now, booking, &check)
+        .reschedule_booking(
+            scope.host.tenant_id,
+            actor,
+            old.id,
+            now,
+            booking,
+            &check,
+            &outbox,
+        )
         .await
         .map_err(booking_error)?;
+    state.notify_outbox();
     Ok(BookedWithToken {
         booking,
         manage_token: token,
     })
 }
 
-/// Cancels a confirmed booking.
+/// Cancels a confirmed booking; its reminders are dropped and the cancellation notices queued
+/// in the same transaction.
 pub async fn cancel(
     state: &AppState,
     actor: Actor,
+    scope: BookingScope<'_>,
     booking: &Booking,
     by: CancelledBy,
     reason: Option<String>,
 ) -> Result<Booking, ApiError> {
-    state
+    let now = state.clock.now();
+    let base_url = state.settings.public_url();
+    let announcement = scope.announcement(&base_url, None, None, now, false);
+    let outbox = |booking: &Booking| announcement.messages(NotificationKind::Cancellation, booking);
+    let cancelled = state
         .store
-        .cancel_booking(booking.tenant_id, actor, booking.id, by, reason)
+        .cancel_booking(booking.tenant_id, actor, booking.id, by, reason, &outbox)
         .await
-        .map_err(booking_error)
+        .map_err(booking_error)?;
+    state.notify_outbox();
+    Ok(cancelled)
 }
 
 /// Parses an RFC 3339 instant from a request, naming the field on failure. Years outside

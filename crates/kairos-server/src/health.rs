@@ -1,17 +1,21 @@
-//! `/healthz` (the process answers) and `/readyz` (the database answers too).
+//! `/healthz` (the process answers), `/readyz` (the database answers too) and `/metrics`
+//! (Prometheus text format).
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 async fn healthz() -> Json<Value> {
@@ -29,4 +33,55 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             )
         }
     }
+}
+
+/// The outbox in Prometheus text format: messages by state over the whole database (shared by
+/// every process) and this process's deliveries.
+async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    use std::fmt::Write;
+    use std::sync::atomic::Ordering;
+
+    let counts = state
+        .store
+        .outbox_counts(state.clock.now())
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# HELP kairos_outbox_messages Notification messages in the outbox, by state.\n# TYPE kairos_outbox_messages gauge"
+    );
+    for status in ["pending", "sent", "failed", "cancelled"] {
+        let n = counts.by_status.get(status).copied().unwrap_or(0);
+        let _ = writeln!(out, "kairos_outbox_messages{{status=\"{status}\"}} {n}");
+    }
+    let _ = writeln!(
+        out,
+        "# HELP kairos_outbox_due Pending messages whose time has come (the delivery backlog).\n# TYPE kairos_outbox_due gauge\nkairos_outbox_due {}",
+        counts.due
+    );
+    let stats = &state.outbox_stats;
+    let _ = writeln!(
+        out,
+        "# HELP kairos_outbox_deliveries_total Delivery attempts finished by this process, by outcome.\n# TYPE kairos_outbox_deliveries_total counter"
+    );
+    for (outcome, counter) in [
+        ("sent", &stats.sent),
+        ("retried", &stats.retried),
+        ("failed", &stats.failed),
+        ("lost_claim", &stats.lost_claims),
+    ] {
+        let _ = writeln!(
+            out,
+            "kairos_outbox_deliveries_total{{outcome=\"{outcome}\"}} {}",
+            counter.load(Ordering::Relaxed)
+        );
+    }
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    ))
 }

@@ -14,6 +14,7 @@ pub mod booking;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod notifications;
 pub mod provision;
 pub mod settings;
 pub mod state;
@@ -146,22 +147,36 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
         .with_context(|| format!("binding {}", settings.bind))?;
     tracing::info!(address = %settings.bind, "listening; API document at /api/openapi.json");
     launch(
-        AppState {
-            store,
-            clock: Arc::new(SystemClock),
-            settings: Arc::new(settings),
-            abuse,
-        },
+        AppState::new(store, Arc::new(SystemClock), settings, abuse),
         listener,
         shutdown_signal(),
     )
     .await
 }
 
+/// Ctrl-C or SIGTERM (what `kill` and service managers send).
 async fn shutdown_signal() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
     }
+    tracing::info!("shutting down: finishing requests and the message being sent");
 }
 
 /// Builds the whole HTTP application for `state`.
@@ -192,19 +207,40 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Serves `state` on `listener` until `shutdown` completes.
+/// Serves `state` on `listener`, and runs the outbox worker unless the settings turn it off,
+/// until `shutdown` completes; then lets in-flight requests and the message being sent finish.
 pub async fn launch(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if state.settings.mail.outbox_worker {
+        let worker = notifications::worker(&state)?;
+        let mut stopped = stopped.clone();
+        Some(tokio::spawn(worker.run(async move {
+            // An error means the sender is gone, which also means stop.
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })))
+    } else {
+        None
+    };
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    })
     .await
-    .context("serving HTTP")
+    .context("serving HTTP");
+    if let Some(worker) = worker
+        && let Err(error) = worker.await
+    {
+        tracing::error!(%error, "the outbox worker panicked");
+    }
+    served
 }
 
 /// A clock for the state built by tests and tools.

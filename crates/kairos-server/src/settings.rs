@@ -137,6 +137,144 @@ pub struct ServeSettings {
     /// Prefix of the rate-limit keys in Redis, so several deployments can share one Redis.
     #[arg(long, env = "KAIROS_REDIS_KEY_PREFIX", default_value = crate::abuse::REDIS_KEY_PREFIX, global = true)]
     pub redis_key_prefix: String,
+
+    #[command(flatten)]
+    pub mail: MailSettings,
+}
+
+/// How notifications go out (DESIGN 7).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailSettings {
+    /// SMTP server host. Without it, emails are written as `.eml` files to `--mail-dir`.
+    #[arg(long, env = "KAIROS_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port (587 for STARTTLS, 465 for implicit TLS, 25 or a sink's port for none).
+    #[arg(long, env = "KAIROS_SMTP_PORT", default_value_t = 587, global = true)]
+    pub smtp_port: u16,
+
+    /// SMTP transport security: `starttls` (required), `tls` (implicit, port 465) or `none`.
+    #[arg(
+        long,
+        env = "KAIROS_SMTP_SECURITY",
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_security: SmtpSecurity,
+
+    /// SMTP user name (with `--smtp-password`).
+    #[arg(long, env = "KAIROS_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password.
+    #[arg(
+        long,
+        env = "KAIROS_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// Seconds one SMTP delivery may take before it counts as failed (and is retried).
+    #[arg(
+        long,
+        env = "KAIROS_SMTP_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub smtp_timeout_secs: u64,
+
+    /// The sender of every email, e.g. `Acme Scheduling <bookings@acme.example>`. Defaults to
+    /// `notifications@` + the public URL's host.
+    #[arg(long, env = "KAIROS_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+
+    /// Where emails are written as `.eml` files when no SMTP host is set.
+    #[arg(
+        long,
+        env = "KAIROS_MAIL_DIR",
+        default_value = "./data/mail",
+        global = true
+    )]
+    pub mail_dir: std::path::PathBuf,
+
+    /// Run the outbox worker in this process (`false` for processes that only serve HTTP).
+    #[arg(
+        long,
+        env = "KAIROS_OUTBOX_WORKER",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub outbox_worker: bool,
+
+    /// Delivery attempts before a message is marked failed.
+    #[arg(
+        long,
+        env = "KAIROS_OUTBOX_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub outbox_max_attempts: u32,
+
+    /// Seconds before the first retry; each later retry waits twice as long as the one before.
+    #[arg(
+        long,
+        env = "KAIROS_OUTBOX_RETRY_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub outbox_retry_secs: u64,
+
+    /// The longest wait between two retries, in seconds.
+    #[arg(
+        long,
+        env = "KAIROS_OUTBOX_RETRY_MAX_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub outbox_retry_max_secs: u64,
+
+    /// How often the worker looks for due messages, in milliseconds (new bookings wake it at
+    /// once).
+    #[arg(
+        long,
+        env = "KAIROS_OUTBOX_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub outbox_poll_ms: u64,
+}
+
+/// SMTP transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local relay or a test sink).
+    None,
+    /// STARTTLS, required.
+    Starttls,
+    /// Implicit TLS from the first byte (SMTPS, port 465).
+    Tls,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout_secs: 30,
+            mail_from: None,
+            mail_dir: std::path::PathBuf::from("./data/mail"),
+            outbox_worker: true,
+            outbox_max_attempts: 8,
+            outbox_retry_secs: 30,
+            outbox_retry_max_secs: 3600,
+            outbox_poll_ms: 1000,
+        }
+    }
 }
 
 impl ServeSettings {
@@ -177,6 +315,7 @@ impl Default for ServeSettings {
             trusted_proxies: Vec::new(),
             redis_url: None,
             redis_key_prefix: crate::abuse::REDIS_KEY_PREFIX.to_owned(),
+            mail: MailSettings::default(),
         }
     }
 }

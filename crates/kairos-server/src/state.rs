@@ -15,4 +15,33 @@ pub struct AppState {
     pub settings: Arc<ServeSettings>,
     /// The Origin check and rate limit of public writes (see [`crate::abuse`]).
     pub abuse: crate::abuse::AbuseGuard,
+    /// Rung after each booking change, so the worker sends confirmations without waiting for
+    /// its next poll.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// What this process's outbox worker has done (for `/metrics`).
+    pub outbox_stats: Arc<kairos_notify::worker::WorkerStats>,
+}
+
+impl AppState {
+    /// State for a server on `store`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: ServeSettings,
+        abuse: crate::abuse::AbuseGuard,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+            abuse,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            outbox_stats: Arc::default(),
+        }
+    }
+
+    /// Wakes this process's outbox worker: a booking change just queued messages.
+    pub fn notify_outbox(&self) {
+        self.outbox_wake.notify_one();
+    }
 }

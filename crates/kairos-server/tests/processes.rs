@@ -74,6 +74,7 @@ fn kairos(url: &str) -> Command {
         .env("KAIROS_DATABASE_URL", url)
         .env("KAIROS_DEMO", "false")
         .env("KAIROS_RATE_LIMIT_PER_MINUTE", "0")
+        .env("KAIROS_OUTBOX_WORKER", "false")
         .env_remove("KAIROS_REDIS_URL")
         .env("RUST_LOG", "warn");
     command

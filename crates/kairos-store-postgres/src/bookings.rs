@@ -293,6 +293,8 @@ impl PgStore {
         Ok(created)
     }
 
+    // The booking change and its two hooks (check, outbox) are one operation.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn pg_reschedule_booking(
         &self,
         tenant: TenantId,

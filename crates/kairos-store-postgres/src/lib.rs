@@ -1284,6 +1284,8 @@ impl Store for PgStore {
             .await
     }
 
+    // The booking change and its two hooks (check, outbox) are one operation.
+    #[allow(clippy::too_many_arguments)]
     async fn reschedule_booking(
         &self,
         tenant: TenantId,

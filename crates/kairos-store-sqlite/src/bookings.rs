@@ -211,6 +211,8 @@ impl SqliteStore {
         Ok(created)
     }
 
+    // The booking change and its two hooks (check, outbox) are one operation.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn sqlite_reschedule_booking(
         &self,
         tenant: TenantId,

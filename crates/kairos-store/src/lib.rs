@@ -270,6 +270,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// sequence. Refused with `booking_not_confirmed` / `booking_in_past`. The old booking's
     /// pending reminders are cancelled and the messages `outbox` gives for the new booking
     /// queued, in the same transaction.
+    // The booking change and its two hooks (check, outbox) are one operation.
+    #[allow(clippy::too_many_arguments)]
     async fn reschedule_booking(
         &self,
         tenant: TenantId,

@@ -113,8 +113,18 @@ async fn postgres_url() -> Option<(String, Box<dyn FnOnce() + Send>)> {
     Some((url, cleanup))
 }
 
-/// Starts the server on `backend`; `None` when that backend is not configured here.
+/// Starts the server on `backend`; `None` when that backend is not configured here. Its outbox
+/// worker is off: notification tests turn it on with [`spawn_app_with`].
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, kairos_server::system_clock(), |_| {}).await
+}
+
+/// Like [`spawn_app`], on `clock`, with the settings adjusted by `configure` first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    clock: Arc<dyn kairos_core::clock::Clock>,
+    configure: impl FnOnce(&mut ServeSettings),
+) -> Option<TestApp> {
     let (url, cleanup): (String, Box<dyn FnOnce() + Send>) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("kairos-api-{}.db", uuid::Uuid::new_v4()));
@@ -147,21 +157,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let settings = ServeSettings {
+    let mut settings = ServeSettings {
         max_body_bytes: 16 * 1024,
         public_url: Some(address.clone()),
         rate_limit_per_minute: 0,
         ..ServeSettings::default()
     };
+    settings.mail.outbox_worker = false;
+    configure(&mut settings);
     let abuse = kairos_server::abuse::AbuseGuard::from_settings(&settings)
         .await
         .expect("abuse guard");
-    let state = AppState {
-        store: Arc::clone(&store),
-        clock: kairos_server::system_clock(),
-        settings: Arc::new(settings),
-        abuse,
-    };
+    let state = AppState::new(Arc::clone(&store), clock, settings, abuse);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(kairos_server::launch(state, listener, async move {
         let _ = stopped.await;

@@ -2,6 +2,8 @@
 
 mod booking;
 mod helpers;
+mod notifications;
+mod smtp;
 
 use reqwest::Method;
 use serde_json::json;

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, EventTypeId, UserId};
 use kairos_core::text::LongText;
-use kairos_store::{Actor, Booking, BookingFilter, Change, ChangeFilter, Page, PageRequest};
+use kairos_store::{
+    Actor, Booking, BookingFilter, Change, ChangeFilter, Page, PageRequest, Tenant,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +17,9 @@ use utoipa_axum::routes;
 
 use crate::api::PageQuery;
 use crate::auth::Admin;
-use crate::booking::{booking_error, cancel, parse_instant, reschedule};
+use crate::booking::{
+    BookingScope, booking_error, cancel, host_and_type, parse_instant, reschedule,
+};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -53,6 +57,14 @@ fn query_instant(field: &str, value: Option<&str>) -> Result<Option<jiff::Timest
             parse_instant(field, v).map_err(|error| ApiError::bad_request(field, error.to_string()))
         })
         .transpose()
+}
+
+async fn admin_tenant(state: &AppState, admin: &Admin) -> Result<Tenant, ApiError> {
+    state
+        .store
+        .tenant(admin.0.tenant_id)
+        .await
+        .map_err(ApiError::from_store("tenant"))
 }
 
 async fn load(state: &AppState, admin: &Admin, id: BookingId) -> Result<Booking, ApiError> {
@@ -165,9 +177,17 @@ async fn cancel_booking(
         .reason
         .map(|r| r.to_string())
         .filter(|r| !r.trim().is_empty());
+    let tenant = admin_tenant(&state, &admin).await?;
+    let (host, event_type) = host_and_type(&state, &booking).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
     let cancelled = cancel(
         &state,
         Actor::account(admin.0.account_id),
+        scope,
         &booking,
         CancelledBy::Host,
         reason,
@@ -197,22 +217,17 @@ async fn reschedule_booking(
 ) -> Result<(StatusCode, Json<Booking>), ApiError> {
     let start = parse_instant("startTime", &body.start_time)?;
     let old = load(&state, &admin, id).await?;
-    let tenant = admin.0.tenant_id;
-    let event_type = state
-        .store
-        .event_type(tenant, old.event_type_id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
-    let host = state
-        .store
-        .user(tenant, old.host_user_id)
-        .await
-        .map_err(ApiError::from_store("host"))?;
+    let tenant = admin_tenant(&state, &admin).await?;
+    let (host, event_type) = host_and_type(&state, &old).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
     let booked = reschedule(
         &state,
         Actor::account(admin.0.account_id),
-        &host,
-        &event_type,
+        scope,
         &old,
         start,
         None,

@@ -6,6 +6,7 @@ mod blocked_dates;
 mod bookings;
 mod changelog;
 mod event_types;
+mod notifications;
 mod settings;
 mod tokens;
 mod users;
@@ -28,4 +29,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(changelog::router())
         .merge(tokens::router())
+        .merge(notifications::router())
 }

@@ -18,10 +18,12 @@ use utoipa_axum::routes;
 
 use super::{ensure_bookable, tenant};
 use crate::booking::{
-    BookedWithToken, BookingRequest, book, cancel, manage_token_matches, parse_instant, reschedule,
+    BookedWithToken, BookingRequest, BookingScope, book, cancel, host_and_type,
+    manage_token_matches, parse_instant, reschedule,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::notifications::{InviteeLinks, location_text};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -116,19 +118,19 @@ pub struct BookingCreated {
 }
 
 fn created(state: &AppState, tenant: &Tenant, booked: &BookedWithToken) -> BookingCreated {
-    let base = state.settings.public_url();
-    let id = booked.booking.id;
-    let token = &booked.manage_token;
+    let links = InviteeLinks::new(
+        &state.settings.public_url(),
+        tenant,
+        booked.booking.id,
+        &booked.manage_token,
+    );
     BookingCreated {
         booking: PublicBooking::from(&booked.booking),
-        manage_token: token.clone(),
+        manage_token: booked.manage_token.clone(),
         links: ManageLinks {
-            cancel: format!("{base}/book/{}/cancel/{id}?token={token}", tenant.slug),
-            reschedule: format!("{base}/book/{}/reschedule/{id}?token={token}", tenant.slug),
-            calendar: format!(
-                "{base}/api/public/scheduling/{}/bookings/{id}/calendar.ics?token={token}",
-                tenant.slug
-            ),
+            cancel: links.cancel,
+            reschedule: links.reschedule,
+            calendar: links.calendar,
         },
     }
 }
@@ -173,7 +175,12 @@ async fn create_booking(
             responses,
         },
     };
-    let booked = book(&state, Actor::SYSTEM, &host, &event_type, request).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
+    let booked = book(&state, Actor::SYSTEM, scope, request).await?;
     Ok((StatusCode::CREATED, Json(created(&state, &tenant, &booked))))
 }
 
@@ -242,9 +249,16 @@ async fn cancel_booking(
         .reason
         .map(|r| r.to_string())
         .filter(|r| !r.trim().is_empty());
+    let (host, event_type) = host_and_type(&state, &booking).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
     let cancelled = cancel(
         &state,
         Actor::SYSTEM,
+        scope,
         &booking,
         CancelledBy::Invitee,
         reason,
@@ -278,46 +292,15 @@ async fn reschedule_booking(
     let tenant = tenant(&state, &tenant_slug).await?;
     let start = parse_instant("startTime", &body.start_time)?;
     let old = managed_booking(&state, &tenant, id, &body.token).await?;
-    let event_type = state
-        .store
-        .event_type(tenant.id, old.event_type_id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    let (host, event_type) = host_and_type(&state, &old).await?;
     ensure_bookable(&event_type)?;
-    let host = state
-        .store
-        .user(tenant.id, old.host_user_id)
-        .await
-        .map_err(ApiError::from_store("host"))?;
-    let booked = reschedule(
-        &state,
-        Actor::SYSTEM,
-        &host,
-        &event_type,
-        &old,
-        start,
-        body.timezone,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(created(&state, &tenant, &booked))))
-}
-
-/// How a location reads in a calendar entry.
-pub(crate) fn location_text(location: &Location) -> String {
-    use kairos_core::event_type::LocationType;
-    let kind = match location.kind() {
-        LocationType::GoogleMeet => "Google Meet",
-        LocationType::Zoom => "Zoom",
-        LocationType::Phone => "Phone call",
-        LocationType::InPerson => "In person",
-        LocationType::Custom => "",
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
     };
-    match (location.value(), location.display_name()) {
-        (Some(value), _) if kind.is_empty() => value.to_owned(),
-        (Some(value), _) => format!("{kind}: {value}"),
-        (None, Some(name)) => name.to_owned(),
-        (None, None) => kind.to_owned(),
-    }
+    let booked = reschedule(&state, Actor::SYSTEM, scope, &old, start, body.timezone).await?;
+    Ok((StatusCode::CREATED, Json(created(&state, &tenant, &booked))))
 }
 
 /// The booking as an iCalendar file (RFC 5545, `METHOD:PUBLISH`): the UID stays the same across
