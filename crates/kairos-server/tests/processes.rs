@@ -385,3 +385,108 @@ async fn two_processes_share_one_rate_limit_through_redis() {
         .await
         .expect("del");
 }
+
+#[path = "api/smtp.rs"]
+#[allow(dead_code)]
+mod smtp;
+
+/// A counter from a server's /metrics.
+async fn metric(client: &reqwest::Client, server: &Server, line_start: &str) -> u64 {
+    let text = client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(line_start))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {line_start} in\n{text}"))
+}
+
+#[tokio::test]
+async fn two_workers_on_one_postgres_deliver_each_message_once() {
+    let Some(database) = database().await else {
+        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
+        return;
+    };
+    if !smtp::available() {
+        return;
+    }
+    let sink = smtp::SmtpSink::start();
+    let port = sink.port.to_string();
+    let env = [
+        ("KAIROS_OUTBOX_WORKER", "true"),
+        ("KAIROS_SMTP_HOST", "127.0.0.1"),
+        ("KAIROS_SMTP_PORT", port.as_str()),
+        ("KAIROS_SMTP_SECURITY", "none"),
+        ("KAIROS_MAIL_FROM", "Acme <bookings@acme.example>"),
+        ("KAIROS_OUTBOX_POLL_MS", "20"),
+    ];
+    let token = create_tenant(&database.url);
+    let first = serve(&database.url, &env).await;
+    let second = serve(&database.url, &env).await;
+    let client = reqwest::Client::new();
+    prepare_host(&client, &first.base, &token).await;
+    let event_type: Value = client
+        .post(format!("{}/api/admin/scheduling/event-types", first.base))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "Call", "slug": "call", "duration": 30,
+                       "reminderSettings": { "enabled": false, "reminders": [] } }))
+        .send()
+        .await
+        .expect("event type")
+        .json()
+        .await
+        .expect("json");
+    let bookings = 30;
+    let requests: Vec<_> = (0..bookings)
+        .map(|i: i8| {
+            let server = if i % 2 == 0 { &first } else { &second };
+            (
+                format!("{}/api/public/scheduling/acme/bookings", server.base),
+                booking(&event_type, &tomorrow_at(i / 2, (i % 2) * 30)),
+            )
+        })
+        .collect();
+    let statuses = post_all(&client, requests).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+
+    let expected = usize::try_from(bookings).expect("count") * 2;
+    let emails = sink.wait_for(expected).await;
+    // Give a duplicate the time to show up, should there be one.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let emails = if sink.messages().len() > emails.len() {
+        sink.messages()
+    } else {
+        emails
+    };
+    let mut ids: Vec<&str> = emails.iter().map(|e| e.message_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(emails.len(), expected, "every message once");
+    assert_eq!(ids.len(), expected, "no Message-ID twice");
+
+    let sent_line = "kairos_outbox_deliveries_total{outcome=\"sent\"}";
+    let by_first = metric(&client, &first, sent_line).await;
+    let by_second = metric(&client, &second, sent_line).await;
+    assert_eq!(
+        usize::try_from(by_first + by_second).expect("count"),
+        expected
+    );
+    assert!(
+        by_first > 0 && by_second > 0,
+        "both processes shared the work: {by_first} + {by_second}"
+    );
+    let lost = "kairos_outbox_deliveries_total{outcome=\"lost_claim\"}";
+    assert_eq!(
+        metric(&client, &first, lost).await + metric(&client, &second, lost).await,
+        0
+    );
+    assert_eq!(
+        metric(&client, &first, "kairos_outbox_messages{status=\"sent\"}").await,
+        u64::try_from(expected).expect("count")
+    );
+}
