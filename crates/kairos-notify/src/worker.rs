@@ -98,32 +98,34 @@ impl OutboxWorker {
     }
 
     /// Runs until `shutdown` completes: a pass over everything due, then a wait for the next
-    /// poll or wake-up. The pass in progress when `shutdown` fires stops after the message
+    /// poll or wake-up. When `shutdown` fires during a pass, the pass stops after the message
     /// being sent and hands back the rest of its batch.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
-        let stopping = AtomicBool::new(false);
-        let stop = async {
-            shutdown.await;
-            stopping.store(true, Ordering::SeqCst);
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::new(Notify::new());
+        let watcher = {
+            let (stopping, stopped) = (Arc::clone(&stopping), Arc::clone(&stopped));
+            tokio::spawn(async move {
+                shutdown.await;
+                stopping.store(true, Ordering::SeqCst);
+                stopped.notify_one();
+            })
         };
-        tokio::pin!(stop);
-        loop {
+        while !stopping.load(Ordering::SeqCst) {
             if let Err(error) = self.drain(&stopping).await {
                 self.stats.store_errors.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(%error, "outbox pass failed; trying again at the next poll");
             }
             if stopping.load(Ordering::SeqCst) {
-                return;
+                break;
             }
             tokio::select! {
-                () = &mut stop => return,
+                () = stopped.notified() => {}
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(self.config.poll) => {}
             }
-            if stopping.load(Ordering::SeqCst) {
-                return;
-            }
         }
+        watcher.abort();
     }
 
     /// Delivers everything due now, batch after batch; returns how many messages it finished.

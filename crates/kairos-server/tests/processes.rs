@@ -490,3 +490,118 @@ async fn two_workers_on_one_postgres_deliver_each_message_once() {
         u64::try_from(expected).expect("count")
     );
 }
+
+/// Stops a server the way a service manager does (SIGTERM) and waits for it to exit.
+fn terminate(mut server: Server) -> std::process::ExitStatus {
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    for _ in 0..200 {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("kairos serve did not stop within 10 s of SIGTERM");
+}
+
+async fn outbox_rows(database: &Database, condition: &str) -> i64 {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(&database.url)
+        .await
+        .expect("connect");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM scheduling_outbox WHERE {condition}"
+    )))
+    .fetch_one(&mut connection)
+    .await
+    .expect("count")
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_sending_neither_loses_nor_repeats() {
+    let Some(database) = database().await else {
+        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
+        return;
+    };
+    if !smtp::available() {
+        return;
+    }
+    // A mail server that takes 300 ms per message: 40 messages take 12 s to send.
+    let sink = smtp::SmtpSink::start_slow(300);
+    let port = sink.port.to_string();
+    let env = [
+        ("KAIROS_OUTBOX_WORKER", "true"),
+        ("KAIROS_SMTP_HOST", "127.0.0.1"),
+        ("KAIROS_SMTP_PORT", port.as_str()),
+        ("KAIROS_SMTP_SECURITY", "none"),
+        ("KAIROS_MAIL_FROM", "Acme <bookings@acme.example>"),
+        ("KAIROS_OUTBOX_POLL_MS", "20"),
+    ];
+    let token = create_tenant(&database.url);
+    let first = serve(&database.url, &env).await;
+    let client = reqwest::Client::new();
+    prepare_host(&client, &first.base, &token).await;
+    let event_type: Value = client
+        .post(format!("{}/api/admin/scheduling/event-types", first.base))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "Call", "slug": "call", "duration": 30,
+                       "reminderSettings": { "enabled": false, "reminders": [] } }))
+        .send()
+        .await
+        .expect("event type")
+        .json()
+        .await
+        .expect("json");
+    let requests: Vec<_> = (0..20i8)
+        .map(|i| {
+            (
+                format!("{}/api/public/scheduling/acme/bookings", first.base),
+                booking(&event_type, &tomorrow_at(i / 2, (i % 2) * 30)),
+            )
+        })
+        .collect();
+    let statuses = post_all(&client, requests).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+
+    // Stop the server while it is sending.
+    sink.wait_for(3).await;
+    let status = terminate(first);
+    assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
+    let delivered = sink.messages().len();
+    assert!(delivered < 40, "stopped in the middle: {delivered} sent");
+    let sent = outbox_rows(&database, "status = 'sent'").await;
+    assert_eq!(
+        usize::try_from(sent).expect("count"),
+        delivered,
+        "every message the server accepted is recorded as sent, and no other"
+    );
+    assert_eq!(
+        outbox_rows(&database, "locked_until IS NOT NULL").await,
+        0,
+        "no claim is left behind"
+    );
+    assert_eq!(
+        outbox_rows(&database, "status = 'pending' AND attempts > 0").await,
+        0,
+        "the messages handed back count no attempt"
+    );
+
+    // A restart finishes the queue: every message once.
+    let _second = serve(&database.url, &env).await;
+    let emails = sink.wait_for(40).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let emails = if sink.messages().len() > emails.len() {
+        sink.messages()
+    } else {
+        emails
+    };
+    let mut ids: Vec<&str> = emails.iter().map(|e| e.message_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(emails.len(), 40);
+    assert_eq!(ids.len(), 40, "no message twice");
+}

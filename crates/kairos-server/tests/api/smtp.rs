@@ -36,7 +36,29 @@ pub struct SmtpSink {
     child: Option<Child>,
     pub port: u16,
     dir: PathBuf,
+    /// How long the server takes over each message before it accepts it.
+    delay_ms: u64,
 }
+
+/// An aiosmtpd handler that stores into a Maildir like `aiosmtpd.handlers.Mailbox`, after a
+/// delay: a slow mail server, so a test can stop a sender in the middle of its queue.
+const SLOW_HANDLER: &str = r#"
+import asyncio, mailbox
+
+class SlowMaildir:
+    def __init__(self, path, delay_ms):
+        self.box = mailbox.Maildir(path, create=True)
+        self.delay = int(delay_ms) / 1000
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(*args)
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        self.box.add(envelope.original_content)
+        return "250 OK"
+"#;
 
 impl SmtpSink {
     /// A sink on a fresh port with a fresh Maildir, listening when this returns.
@@ -46,6 +68,24 @@ impl SmtpSink {
             child: None,
             port: free_port(),
             dir,
+            delay_ms: 0,
+        };
+        sink.resume();
+        sink
+    }
+
+    /// A sink that takes `delay_ms` over each message before accepting it.
+    #[allow(
+        dead_code,
+        reason = "used by tests/processes.rs, which shares this module"
+    )]
+    pub fn start_slow(delay_ms: u64) -> Self {
+        let dir = std::env::temp_dir().join(format!("kairos-smtp-{}", uuid::Uuid::new_v4()));
+        let mut sink = Self {
+            child: None,
+            port: free_port(),
+            dir,
+            delay_ms,
         };
         sink.resume();
         sink
@@ -59,17 +99,32 @@ impl SmtpSink {
             child: None,
             port,
             dir,
+            delay_ms: 0,
         }
     }
 
     /// Starts (or restarts) the server and waits until it listens.
     pub fn resume(&mut self) {
         assert!(self.child.is_none(), "already running");
-        let mut child = Command::new("python3")
+        let mut command = Command::new("python3");
+        command
             .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{}", self.port))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&self.dir)
+            .arg(format!("127.0.0.1:{}", self.port));
+        if self.delay_ms == 0 {
+            command
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(&self.dir);
+        } else {
+            let modules = self.dir.with_extension("handler");
+            std::fs::create_dir_all(&modules).expect("handler directory");
+            std::fs::write(modules.join("kairos_slow_sink.py"), SLOW_HANDLER).expect("handler");
+            command
+                .env("PYTHONPATH", &modules)
+                .args(["-c", "kairos_slow_sink.SlowMaildir"])
+                .arg(&self.dir)
+                .arg(self.delay_ms.to_string());
+        }
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -126,6 +181,7 @@ impl Drop for SmtpSink {
             let _ = child.wait();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_dir_all(self.dir.with_extension("handler"));
     }
 }
 
