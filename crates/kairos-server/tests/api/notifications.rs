@@ -252,8 +252,15 @@ async fn four_notifications_arrive_right(backend: Backend) {
         .body;
     assert_eq!(detail["booking"]["remindersSent"]["24h"], true, "{detail}");
 
-    // Cancellation by the invitee, through the new link: CANCEL, same UID, SEQUENCE 2.
-    let new_token = moved["manageToken"].as_str().expect("token");
+    // Cancellation by the invitee, through the cancel link of the reschedule email: CANCEL,
+    // same UID, SEQUENCE 2.
+    let cancel_link = rescheduled.link("/cancel/").expect("a cancel link");
+    let (cancel_path, new_token) = cancel_link.split_once("?token=").expect("a token");
+    assert!(
+        cancel_path.ends_with(&format!("/book/acme/cancel/{moved_id}")),
+        "{cancel_link}"
+    );
+    assert_eq!(Some(new_token), moved["manageToken"].as_str());
     app.call(
         Method::POST,
         &format!("{PUBLIC}/bookings/{moved_id}/cancel"),
