@@ -153,18 +153,7 @@ impl PgStore {
         at: Timestamp,
     ) -> StoreResult<bool> {
         let message = &claimed.message;
-        let (status, next_attempt, error, sent_at) = match &delivery {
-            Delivery::Sent => (OutboxStatus::Sent, None, None, Some(at)),
-            Delivery::Retry { at: next, error } => (
-                OutboxStatus::Pending,
-                Some(*next),
-                Some(error.as_str()),
-                None,
-            ),
-            Delivery::Failed { error } => (OutboxStatus::Failed, None, Some(error.as_str()), None),
-            Delivery::Released => (OutboxStatus::Pending, None, None, None),
-        };
-        let refund = i32::from(delivery == Delivery::Released);
+        let row = delivery.row(at);
         let mut tx = self.begin_tenant(message.tenant_id).await?;
         let updated = sqlx::query(
             "UPDATE scheduling_outbox
@@ -172,15 +161,15 @@ impl PgStore {
                  sent_at = $4, attempts = attempts - $9, claim_id = NULL, locked_until = NULL, updated_at = $5
              WHERE tenant_id = $6 AND id = $7 AND claim_id = $8 AND status = 'pending'",
         )
-        .bind(status.as_str())
-        .bind(next_attempt.map(PgTimestamp))
-        .bind(error)
-        .bind(sent_at.map(PgTimestamp))
+        .bind(row.status.as_str())
+        .bind(row.next_attempt_at.map(PgTimestamp))
+        .bind(row.error)
+        .bind(row.sent_at.map(PgTimestamp))
         .bind(PgTimestamp(at))
         .bind(message.tenant_id.as_uuid())
         .bind(message.id.as_uuid())
         .bind(claimed.claim)
-        .bind(refund)
+        .bind(row.refund)
         .execute(&mut *tx)
         .await
         .map_err(map_error)?
@@ -236,15 +225,7 @@ impl PgStore {
         let at = now();
         let mut tx = self.begin_tenant(tenant).await?;
         let message = fetch_message(&mut tx, tenant, id).await?;
-        if message.status != OutboxStatus::Failed {
-            return Err(StoreError::rejected(
-                "message_not_failed",
-                format!(
-                    "only a failed message can be retried; this one is {}",
-                    message.status.as_str()
-                ),
-            ));
-        }
+        message.ensure_retryable()?;
         sqlx::query(
             "UPDATE scheduling_outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $2
              WHERE tenant_id = $3 AND id = $4",

@@ -130,18 +130,7 @@ impl SqliteStore {
         at: Timestamp,
     ) -> StoreResult<bool> {
         let message = &claimed.message;
-        let (status, next_attempt, error, sent_at) = match &delivery {
-            Delivery::Sent => (OutboxStatus::Sent, None, None, Some(at)),
-            Delivery::Retry { at: next, error } => (
-                OutboxStatus::Pending,
-                Some(*next),
-                Some(error.as_str()),
-                None,
-            ),
-            Delivery::Failed { error } => (OutboxStatus::Failed, None, Some(error.as_str()), None),
-            Delivery::Released => (OutboxStatus::Pending, None, None, None),
-        };
-        let refund = i32::from(delivery == Delivery::Released);
+        let row = delivery.row(at);
         let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE scheduling_outbox
@@ -149,11 +138,11 @@ impl SqliteStore {
                  sent_at = ?, attempts = attempts - ?, claim_id = NULL, locked_until = NULL, updated_at = ?
              WHERE tenant_id = ? AND id = ? AND claim_id = ? AND status = 'pending'",
         )
-        .bind(status.as_str())
-        .bind(next_attempt.map(to_seconds))
-        .bind(error)
-        .bind(sent_at.map(to_seconds))
-        .bind(refund)
+        .bind(row.status.as_str())
+        .bind(row.next_attempt_at.map(to_seconds))
+        .bind(row.error)
+        .bind(row.sent_at.map(to_seconds))
+        .bind(row.refund)
         .bind(to_seconds(at))
         .bind(message.tenant_id.to_string())
         .bind(message.id.to_string())
@@ -210,15 +199,7 @@ impl SqliteStore {
         let at = now();
         let mut tx = self.write().await?;
         let message = fetch_message(&mut tx, tenant, id).await?;
-        if message.status != OutboxStatus::Failed {
-            return Err(StoreError::rejected(
-                "message_not_failed",
-                format!(
-                    "only a failed message can be retried; this one is {}",
-                    message.status.as_str()
-                ),
-            ));
-        }
+        message.ensure_retryable()?;
         sqlx::query(
             "UPDATE scheduling_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
              WHERE tenant_id = ? AND id = ?",

@@ -135,6 +135,59 @@ pub enum Delivery {
     Released,
 }
 
+/// What finishing a claim writes to the message's row; the same for every backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishedRow<'a> {
+    pub status: OutboxStatus,
+    /// The new due time (a retry); `None` keeps the old one.
+    pub next_attempt_at: Option<Timestamp>,
+    /// The new `last_error`; `None` keeps the old one.
+    pub error: Option<&'a str>,
+    pub sent_at: Option<Timestamp>,
+    /// Taken off `attempts`: 1 for a released claim, which was never attempted.
+    pub refund: i32,
+}
+
+impl Delivery {
+    /// The row update recording this outcome at `at`.
+    pub fn row(&self, at: Timestamp) -> FinishedRow<'_> {
+        let (status, next_attempt_at, error, sent_at) = match self {
+            Self::Sent => (OutboxStatus::Sent, None, None, Some(at)),
+            Self::Retry { at: next, error } => (
+                OutboxStatus::Pending,
+                Some(*next),
+                Some(error.as_str()),
+                None,
+            ),
+            Self::Failed { error } => (OutboxStatus::Failed, None, Some(error.as_str()), None),
+            Self::Released => (OutboxStatus::Pending, None, None, None),
+        };
+        FinishedRow {
+            status,
+            next_attempt_at,
+            error,
+            sent_at,
+            refund: i32::from(*self == Self::Released),
+        }
+    }
+}
+
+impl OutboxMessage {
+    /// Refuses a retry of a message that has not failed (`message_not_failed`).
+    pub fn ensure_retryable(&self) -> Result<(), crate::StoreError> {
+        if self.status == OutboxStatus::Failed {
+            return Ok(());
+        }
+        Err(crate::StoreError::rejected(
+            "message_not_failed",
+            format!(
+                "only a failed message can be retried; this one is {}",
+                self.status.as_str()
+            ),
+        ))
+    }
+}
+
 /// How many messages are in each state, over all tenants (for `/metrics`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutboxCounts {
