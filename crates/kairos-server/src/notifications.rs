@@ -272,3 +272,59 @@ pub fn worker(state: &AppState) -> anyhow::Result<OutboxWorker> {
         Arc::clone(&state.outbox_stats),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_sender_uses_the_public_host() {
+        let settings = ServeSettings {
+            public_url: Some("https://book.acme.example:8443/".to_owned()),
+            ..ServeSettings::default()
+        };
+        let from = sender(&settings).expect("sender");
+        assert_eq!(from.email.to_string(), "notifications@book.acme.example");
+        assert_eq!(from.name.as_deref(), Some("Kairos"));
+    }
+
+    #[test]
+    fn a_configured_sender_must_be_a_mailbox() {
+        let mut settings = ServeSettings::default();
+        settings.mail.mail_from = Some("Acme <bookings@acme.example>".to_owned());
+        assert_eq!(
+            sender(&settings).expect("sender").email.to_string(),
+            "bookings@acme.example"
+        );
+        settings.mail.mail_from = Some("not an address".to_owned());
+        let error = sender(&settings).expect_err("refused").to_string();
+        assert!(error.contains("KAIROS_MAIL_FROM"), "{error}");
+    }
+
+    #[test]
+    fn smtp_credentials_come_in_pairs() {
+        let mut mail = MailSettings {
+            smtp_host: Some("smtp.example.com".to_owned()),
+            smtp_username: Some("user".to_owned()),
+            ..MailSettings::default()
+        };
+        let error = mailer(&mail).expect_err("half a credential").to_string();
+        assert!(error.contains("KAIROS_SMTP_PASSWORD"), "{error}");
+        mail.smtp_password = Some("secret".to_owned());
+        assert!(mailer(&mail).is_ok());
+        mail.smtp_host = None;
+        assert!(format!("{:?}", mailer(&mail).expect("file mailer")).contains("FileMailer"));
+    }
+
+    #[test]
+    fn join_links_come_only_from_urls() {
+        let zoom: Location =
+            serde_json::from_str(r#"{"type":"zoom","value":"https://zoom.us/j/1"}"#)
+                .expect("location");
+        assert_eq!(join_link(&zoom).as_deref(), Some("https://zoom.us/j/1"));
+        assert_eq!(location_text(&zoom), "Zoom: https://zoom.us/j/1");
+        let phone: Location =
+            serde_json::from_str(r#"{"type":"phone","value":"+1 555 0100"}"#).expect("location");
+        assert_eq!(join_link(&phone), None);
+    }
+}
