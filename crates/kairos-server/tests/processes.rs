@@ -170,13 +170,16 @@ async fn prepare_host(client: &reqwest::Client, base: &str, token: &str) -> (Val
 }
 
 fn tomorrow_at(hour: i8, minute: i8) -> String {
-    #[allow(clippy::disallowed_methods)]
-    let today = jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date();
-    today
-        .tomorrow()
-        .expect("date")
+    // Read once per run, so a run that crosses midnight still books on one date.
+    static TOMORROW: std::sync::OnceLock<jiff::civil::Date> = std::sync::OnceLock::new();
+    let tomorrow = *TOMORROW.get_or_init(|| {
+        #[allow(clippy::disallowed_methods)]
+        let today = jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date();
+        today.tomorrow().expect("date")
+    });
+    tomorrow
         .at(hour, minute, 0, 0)
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .expect("instant")

@@ -30,11 +30,15 @@ async fn open_hours(app: &TestApp) {
     .expect(200);
 }
 
-/// Tomorrow's date in UTC.
+/// Tomorrow's date in UTC, read once per test run, so a run that crosses midnight still books
+/// on one date.
 fn tomorrow() -> jiff::civil::Date {
-    #[allow(clippy::disallowed_methods)]
-    let now = Timestamp::now();
-    now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date() + 1.day()
+    static TOMORROW: std::sync::OnceLock<jiff::civil::Date> = std::sync::OnceLock::new();
+    *TOMORROW.get_or_init(|| {
+        #[allow(clippy::disallowed_methods)]
+        let now = Timestamp::now();
+        now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date() + 1.day()
+    })
 }
 
 fn at(hour: i8, minute: i8) -> String {
