@@ -147,7 +147,9 @@ pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiE
             referer = ?headers.get(header::REFERER),
             "refused a cross-origin public write"
         );
-        return Err(ApiError::Forbidden("cross-origin request refused".to_owned()));
+        return Err(ApiError::Forbidden(
+            "cross-origin request refused".to_owned(),
+        ));
     }
     let (mut parts, body) = request.into_parts();
     let peer = match ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, &()).await {

@@ -34,7 +34,13 @@ impl Links {
 
     /// `path?kept…&extra…`, URL-encoded.
     pub fn href(&self, extra: &[(&str, &str)]) -> String {
-        with_query(&self.path, self.kept.iter().map(|(k, v)| (*k, v.as_str())).chain(extra.iter().copied()))
+        with_query(
+            &self.path,
+            self.kept
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .chain(extra.iter().copied()),
+        )
     }
 }
 
@@ -184,11 +190,9 @@ impl CalendarView {
                 .map_or(0, |day| day.slots.len());
             let full_date = input.clock.date(date);
             let href = (free > 0).then(|| {
-                input.links.href(&[
-                    ("tz", zone),
-                    ("month", &month_param(first)),
-                    ("date", &iso),
-                ])
+                input
+                    .links
+                    .href(&[("tz", zone), ("month", &month_param(first)), ("date", &iso)])
             });
             let label = match free {
                 0 => format!("{full_date}, no free times"),
@@ -204,7 +208,7 @@ impl CalendarView {
                 today: date == input.today,
             });
         }
-        while cells.len() % 7 != 0 {
+        while !cells.len().is_multiple_of(7) {
             cells.push(blank());
         }
         let weeks = cells.chunks(7).map(<[DayCell]>::to_vec).collect();
@@ -241,7 +245,9 @@ impl CalendarView {
             prev_href: prev
                 .filter(|prev| *prev >= input.today.first_of_month())
                 .map(month_link),
-            next_href: next.filter(|next| *next <= input.last_month).map(month_link),
+            next_href: next
+                .filter(|next| *next <= input.last_month)
+                .map(month_link),
             weekdays,
             weeks,
             zone: zone.to_owned(),
@@ -326,11 +332,15 @@ mod tests {
         let links = Links::new("/book/acme/alex/intro".to_owned(), vec![]);
         let zone = TimeZoneName::parse("Europe/London").expect("zone");
         // 1 December 2026 is a Tuesday.
-        let monday_first = CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| String::new());
+        let monday_first =
+            CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| {
+                String::new()
+            });
         assert_eq!(monday_first.weekdays[0].1, "Monday");
         assert_eq!(monday_first.weeks[0][0].number, 0);
         assert_eq!(monday_first.weeks[0][1].number, 1);
-        let sunday_first = CalendarView::build(&input(&links, &zone, Clock::TwelveHour), |_| String::new());
+        let sunday_first =
+            CalendarView::build(&input(&links, &zone, Clock::TwelveHour), |_| String::new());
         assert_eq!(sunday_first.weekdays[0].1, "Sunday");
         assert_eq!(sunday_first.weeks[0][2].number, 1);
         assert!(sunday_first.weeks.iter().all(|week| week.len() == 7));
@@ -340,9 +350,14 @@ mod tests {
     fn no_month_before_today_nor_after_the_window_is_offered() {
         let links = Links::new("/x".to_owned(), vec![("token", "t".to_owned())]);
         let zone = TimeZoneName::parse("UTC").expect("zone");
-        let view = CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| String::new());
+        let view = CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| {
+            String::new()
+        });
         assert_eq!(view.prev_href, None);
-        assert_eq!(view.next_href.as_deref(), Some("/x?token=t&tz=UTC&month=2027-01"));
+        assert_eq!(
+            view.next_href.as_deref(),
+            Some("/x?token=t&tz=UTC&month=2027-01")
+        );
         let mut last = input(&links, &zone, Clock::TwentyFourHour);
         last.month = Date::constant(2027, 2, 1);
         let view = CalendarView::build(&last, |_| String::new());
@@ -364,8 +379,17 @@ mod tests {
         with_day.days = &days;
         with_day.selected = Some(Date::constant(2026, 12, 15));
         let view = CalendarView::build(&with_day, |_| "/slot".to_owned());
-        let cells: Vec<&DayCell> = view.weeks.iter().flatten().filter(|c| c.number > 0).collect();
-        let linked: Vec<i8> = cells.iter().filter(|c| c.href.is_some()).map(|c| c.number).collect();
+        let cells: Vec<&DayCell> = view
+            .weeks
+            .iter()
+            .flatten()
+            .filter(|c| c.number > 0)
+            .collect();
+        let linked: Vec<i8> = cells
+            .iter()
+            .filter(|c| c.href.is_some())
+            .map(|c| c.number)
+            .collect();
         assert_eq!(linked, vec![15]);
         let selected = view.selected.expect("selected day");
         assert_eq!(selected.slots.len(), 1);

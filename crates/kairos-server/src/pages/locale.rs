@@ -28,13 +28,19 @@ impl Clock {
     pub fn from_accept_language(value: Option<&str>) -> Self {
         let first = value
             .and_then(|value| value.split(',').next())
-            .map(|tag| tag.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+            .map(|tag| {
+                tag.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .unwrap_or_default();
         let mut parts = first.split(['-', '_']);
         let language = parts.next().unwrap_or_default();
         let region = parts.find(|part| part.len() == 2);
-        let twelve = language == "en"
-            && region.is_none_or(|region| TWELVE_HOUR_REGIONS.contains(&region));
+        let twelve =
+            language == "en" && region.is_none_or(|region| TWELVE_HOUR_REGIONS.contains(&region));
         if twelve {
             Self::TwelveHour
         } else {
@@ -93,7 +99,13 @@ mod tests {
 
     #[test]
     fn american_and_bare_english_read_a_twelve_hour_clock() {
-        for header in ["en-US,en;q=0.9", "en", "en-CA", "EN-au;q=1", "en-US-u-hc-h12"] {
+        for header in [
+            "en-US,en;q=0.9",
+            "en",
+            "en-CA",
+            "EN-au;q=1",
+            "en-US-u-hc-h12",
+        ] {
             assert_eq!(
                 Clock::from_accept_language(Some(header)),
                 Clock::TwelveHour,
@@ -122,9 +134,7 @@ mod tests {
 
     #[test]
     fn times_and_dates_follow_the_clock() {
-        let at: Zoned = "2026-12-01T09:05:00[Europe/London]"
-            .parse()
-            .expect("zoned");
+        let at: Zoned = "2026-12-01T09:05:00[Europe/London]".parse().expect("zoned");
         assert_eq!(Clock::TwelveHour.time(&at), "9:05 AM");
         assert_eq!(Clock::TwentyFourHour.time(&at), "09:05");
         assert_eq!(

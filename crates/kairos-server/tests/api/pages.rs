@@ -45,7 +45,10 @@ impl Page {
     fn see_other(&self, address: &str) -> String {
         assert_eq!(self.status, StatusCode::SEE_OTHER, "page: {}", self.html);
         let location = self.headers[LOCATION].to_str().expect("location");
-        location.strip_prefix(address).unwrap_or(location).to_owned()
+        location
+            .strip_prefix(address)
+            .unwrap_or(location)
+            .to_owned()
     }
 
     /// The first `href` that starts with `prefix`, unescaped.
@@ -206,7 +209,7 @@ fn form_path(start: &str) -> String {
     format!("/book/acme/owner/intro/book?{query}")
 }
 
-fn filled<'a>(start: &'a str) -> Vec<(&'a str, &'a str)> {
+fn filled(start: &str) -> Vec<(&str, &str)> {
     vec![
         ("start", start),
         ("tz", "UTC"),
@@ -226,32 +229,37 @@ async fn book_through_form(app: &TestApp, hour: i8) -> String {
         .see_other(&app.address)
 }
 
-on_both_backends!(landing_and_host_pages_list_hosts_and_event_types_escaped, |app| {
-    intro(&app).await;
-    app.put(
-        &format!("/users/{}", app.owner_user_id),
-        json!({ "displayName": "<script>alert(1)</script> Owner" }),
-    )
-    .await
-    .expect(200);
-    let landing = page(&app, "/book/acme").await.expect_html(200);
-    landing
-        .contains("<html lang=\"en\">")
-        .contains("<main id=\"main\"")
-        .contains("Book a meeting with Acme")
-        .contains("<script>alert(1)</script> Owner")
-        .contains("href=\"/book/acme/owner\"");
-    assert!(!landing.html.contains("<script>alert"));
-    let csp = landing.headers["content-security-policy"].to_str().expect("csp");
-    assert!(csp.contains("default-src 'self'"), "{csp}");
-    let host = page(&app, "/book/acme/owner").await.expect_html(200);
-    host.contains("Intro")
-        .contains("30 minutes")
-        .contains("A first talk.")
-        .contains("accent-green")
-        .contains("href=\"/book/acme/owner/intro\"");
-    assert!(!host.html.contains("<script>alert"));
-});
+on_both_backends!(
+    landing_and_host_pages_list_hosts_and_event_types_escaped,
+    |app| {
+        intro(&app).await;
+        app.put(
+            &format!("/users/{}", app.owner_user_id),
+            json!({ "displayName": "<script>alert(1)</script> Owner" }),
+        )
+        .await
+        .expect(200);
+        let landing = page(&app, "/book/acme").await.expect_html(200);
+        landing
+            .contains("<html lang=\"en\">")
+            .contains("<main id=\"main\"")
+            .contains("Book a meeting with Acme")
+            .contains("<script>alert(1)</script> Owner")
+            .contains("href=\"/book/acme/owner\"");
+        assert!(!landing.html.contains("<script>alert"));
+        let csp = landing.headers["content-security-policy"]
+            .to_str()
+            .expect("csp");
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        let host = page(&app, "/book/acme/owner").await.expect_html(200);
+        host.contains("Intro")
+            .contains("30 minutes")
+            .contains("A first talk.")
+            .contains("accent-green")
+            .contains("href=\"/book/acme/owner/intro\"");
+        assert!(!host.html.contains("<script>alert"));
+    }
+);
 
 on_both_backends!(unknown_and_archived_pages_answer_html_errors, |app| {
     intro(&app).await;
@@ -262,10 +270,17 @@ on_both_backends!(unknown_and_archived_pages_answer_html_errors, |app| {
     )
     .await
     .expect(200);
-    page(&app, "/book/nobody").await.expect_html(404).contains("Page not found");
+    page(&app, "/book/nobody")
+        .await
+        .expect_html(404)
+        .contains("Page not found");
     page(&app, "/book/acme/nobody").await.expect_html(404);
-    page(&app, "/book/acme/owner/missing").await.expect_html(404);
-    page(&app, "/book/acme/owner/intro/book/extra").await.expect_html(404);
+    page(&app, "/book/acme/owner/missing")
+        .await
+        .expect_html(404);
+    page(&app, "/book/acme/owner/intro/book/extra")
+        .await
+        .expect_html(404);
     page(&app, "/book/acme/owner/old")
         .await
         .expect_html(410)
@@ -303,11 +318,19 @@ on_both_backends!(calendar_links_free_days_and_lists_the_days_times, |app| {
     let american = page_with(&app, &path, &[("accept-language", "en-US,en;q=0.9")])
         .await
         .expect_html(200);
-    american.contains(">9:00 AM</a>").contains("<abbr title=\"Sunday\">Sun</abbr>");
+    american
+        .contains(">9:00 AM</a>")
+        .contains("<abbr title=\"Sunday\">Sun</abbr>");
     // Another zone shifts the times.
-    let tokyo = page(&app, &format!("/book/acme/owner/intro?tz=Asia/Tokyo&date={}", tomorrow() + 1.day()))
-        .await
-        .expect_html(200);
+    let tokyo = page(
+        &app,
+        &format!(
+            "/book/acme/owner/intro?tz=Asia/Tokyo&date={}",
+            tomorrow() + 1.day()
+        ),
+    )
+    .await
+    .expect_html(200);
     tokyo.contains(">00:00</a>").contains("Times in Asia/Tokyo");
     // An unknown zone falls back to the host's, saying so.
     page(&app, "/book/acme/owner/intro?tz=Mars/Base")
@@ -326,7 +349,10 @@ on_both_backends!(the_form_books_without_javascript, |app| {
         .contains("name=\"answer.size\" value=\"11+\" type=\"radio\"")
         .contains("10:00 – 10:30 (UTC)");
     let confirmation = book_through_form(&app, 10).await;
-    assert!(confirmation.starts_with("/book/acme/booking/"), "{confirmation}");
+    assert!(
+        confirmation.starts_with("/book/acme/booking/"),
+        "{confirmation}"
+    );
     assert!(confirmation.contains("?token="), "{confirmation}");
     let booked = page(&app, &confirmation).await.expect_html(200);
     booked
@@ -351,38 +377,46 @@ on_both_backends!(the_form_books_without_javascript, |app| {
     assert_eq!(booking["timezone"], "UTC");
     // The ICS link works with the token of the page.
     let ics = booked.link("/api/public/scheduling/acme/bookings/");
-    let calendar = app.client.get(format!("{}{ics}", app.address)).send().await.expect("ics");
+    let calendar = app
+        .client
+        .get(format!("{}{ics}", app.address))
+        .send()
+        .await
+        .expect("ics");
     assert_eq!(calendar.status(), 200);
 });
 
-on_both_backends!(form_errors_show_next_to_their_fields_with_values_kept, |app| {
-    intro(&app).await;
-    let start = at(11);
-    let rejected = submit(
-        &app,
-        "/book/acme/owner/intro/book",
-        &[
-            ("start", &start),
-            ("tz", "UTC"),
-            ("name", " "),
-            ("email", "not-an-email"),
-            ("notes", "Keep <this>"),
-            ("answer.size", "11+"),
-        ],
-    )
-    .await
-    .expect_html(422);
-    rejected
-        .contains("role=\"alert\"")
-        .contains("<p class=\"field-error\" id=\"name-error\">Please enter your name.</p>")
-        .contains("id=\"email-error\">Not a valid email address")
-        .contains("id=\"answer-company-error\">\"Company\" is required")
-        .contains("value=\"not-an-email\"")
-        .contains(">Keep <this></textarea>")
-        .contains("value=\"11+\" type=\"radio\" checked");
-    let bookings = app.get("/bookings").await.expect(200).body;
-    assert_eq!(bookings["total"], 0);
-});
+on_both_backends!(
+    form_errors_show_next_to_their_fields_with_values_kept,
+    |app| {
+        intro(&app).await;
+        let start = at(11);
+        let rejected = submit(
+            &app,
+            "/book/acme/owner/intro/book",
+            &[
+                ("start", &start),
+                ("tz", "UTC"),
+                ("name", " "),
+                ("email", "not-an-email"),
+                ("notes", "Keep <this>"),
+                ("answer.size", "11+"),
+            ],
+        )
+        .await
+        .expect_html(422);
+        rejected
+            .contains("role=\"alert\"")
+            .contains("<p class=\"field-error\" id=\"name-error\">Please enter your name.</p>")
+            .contains("id=\"email-error\">Not a valid email address")
+            .contains("id=\"answer-company-error\">\"Company\" is required")
+            .contains("value=\"not-an-email\"")
+            .contains(">Keep <this></textarea>")
+            .contains("value=\"11+\" type=\"radio\" checked");
+        let bookings = app.get("/bookings").await.expect(200).body;
+        assert_eq!(bookings["total"], 0);
+    }
+);
 
 on_both_backends!(a_taken_time_sends_the_invitee_back_to_the_calendar, |app| {
     let intro = intro(&app).await;
@@ -401,7 +435,10 @@ on_both_backends!(a_taken_time_sends_the_invitee_back_to_the_calendar, |app| {
         .see_other(&app.address);
     assert_eq!(
         back,
-        format!("/book/acme/owner/intro?tz=UTC&date={}&notice=slot_taken", tomorrow())
+        format!(
+            "/book/acme/owner/intro?tz=UTC&date={}&notice=slot_taken",
+            tomorrow()
+        )
     );
     let calendar = page(&app, &back).await.expect_html(200);
     calendar.contains("that time was just taken");
@@ -423,14 +460,22 @@ on_both_backends!(invitees_cancel_and_reschedule_through_the_pages, |app| {
     let calendar = page(&app, &format!("{reschedule_link}&date={date}"))
         .await
         .expect_html(200);
-    calendar.contains("Moving your booking").contains("13:00 – 13:30 (UTC)");
+    calendar
+        .contains("Moving your booking")
+        .contains("13:00 – 13:30 (UTC)");
     let new_start = at(15);
     let encoded: String = form_urlencoded::byte_serialize(new_start.as_bytes()).collect();
     let pick = format!("{reschedule_link}&tz=UTC&date={date}&start={encoded}");
     calendar.contains(&format!("href=\"{pick}\""));
     let confirm = page(&app, &pick).await.expect_html(200);
-    confirm.contains("Move to this time?").contains("15:00 – 15:30 (UTC)");
-    let token = reschedule_link.split("token=").nth(1).expect("token").to_owned();
+    confirm
+        .contains("Move to this time?")
+        .contains("15:00 – 15:30 (UTC)");
+    let token = reschedule_link
+        .split("token=")
+        .nth(1)
+        .expect("token")
+        .to_owned();
     let moved_to = submit(
         &app,
         reschedule_link.split('?').next().expect("path"),
@@ -457,8 +502,13 @@ on_both_backends!(invitees_cancel_and_reschedule_through_the_pages, |app| {
     let moved = page(&app, &moved_to).await;
     let cancel_link = moved.link("/book/acme/cancel/");
     let form = page(&app, &cancel_link).await.expect_html(200);
-    form.contains("Cancel your booking?").contains("<label for=\"reason\">");
-    let new_token = cancel_link.split("token=").nth(1).expect("token").to_owned();
+    form.contains("Cancel your booking?")
+        .contains("<label for=\"reason\">");
+    let new_token = cancel_link
+        .split("token=")
+        .nth(1)
+        .expect("token")
+        .to_owned();
     let cancelled = submit(
         &app,
         cancel_link.split('?').next().expect("path"),
@@ -491,33 +541,53 @@ on_both_backends!(a_wrong_token_is_a_404_page, |app| {
     let confirmation = book_through_form(&app, 14).await;
     let path = confirmation.split('?').next().expect("path").to_owned();
     let id = path.rsplit('/').next().expect("id").to_owned();
-    page(&app, &format!("{path}?token=wrong")).await.expect_html(404);
-    page(&app, &path).await.expect_html(404);
-    page(&app, &format!("/book/acme/cancel/{id}?token=wrong")).await.expect_html(404);
-    page(&app, &format!("/book/acme/reschedule/{id}?token=wrong")).await.expect_html(404);
-    page(&app, "/book/acme/booking/not-an-id?token=x").await.expect_html(404);
-    submit(&app, &format!("/book/acme/cancel/{id}"), &[("token", "wrong")])
+    page(&app, &format!("{path}?token=wrong"))
         .await
         .expect_html(404);
+    page(&app, &path).await.expect_html(404);
+    page(&app, &format!("/book/acme/cancel/{id}?token=wrong"))
+        .await
+        .expect_html(404);
+    page(&app, &format!("/book/acme/reschedule/{id}?token=wrong"))
+        .await
+        .expect_html(404);
+    page(&app, "/book/acme/booking/not-an-id?token=x")
+        .await
+        .expect_html(404);
+    submit(
+        &app,
+        &format!("/book/acme/cancel/{id}"),
+        &[("token", "wrong")],
+    )
+    .await
+    .expect_html(404);
     let bookings = app.get("/bookings").await.expect(200).body;
     assert_eq!(bookings["items"][0]["status"], "confirmed");
 });
 
-on_both_backends!(stylesheet_and_script_are_served_with_long_cache_headers, |app| {
-    let landing = page(&app, "/book/acme").await.expect_html(200);
-    let css = landing.link("/static/kairos.css?v=");
-    let js = landing.html.contains("src=\"/static/kairos.js?v=");
-    assert!(js);
-    let response = app.client.get(format!("{}{css}", app.address)).send().await.expect("css");
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()[CONTENT_TYPE], "text/css; charset=utf-8");
-    assert_eq!(
-        response.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
-    let script = page(&app, "/static/kairos.js").await.expect(200);
-    assert!(script.html.contains("resolvedOptions().timeZone"));
-});
+on_both_backends!(
+    stylesheet_and_script_are_served_with_long_cache_headers,
+    |app| {
+        let landing = page(&app, "/book/acme").await.expect_html(200);
+        let css = landing.link("/static/kairos.css?v=");
+        let js = landing.html.contains("src=\"/static/kairos.js?v=");
+        assert!(js);
+        let response = app
+            .client
+            .get(format!("{}{css}", app.address))
+            .send()
+            .await
+            .expect("css");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/css; charset=utf-8");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let script = page(&app, "/static/kairos.js").await.expect(200);
+        assert!(script.html.contains("resolvedOptions().timeZone"));
+    }
+);
 
 #[tokio::test]
 async fn page_forms_pass_the_origin_check_and_rate_limit() {
@@ -528,10 +598,15 @@ async fn page_forms_pass_the_origin_check_and_rate_limit() {
     .expect("app");
     intro(&app).await;
     let start = at(9);
-    submit_from(&app, "/book/acme/owner/intro/book", &filled(&start), "https://evil.example")
-        .await
-        .expect_html(403)
-        .contains("Request refused");
+    submit_from(
+        &app,
+        "/book/acme/owner/intro/book",
+        &filled(&start),
+        "https://evil.example",
+    )
+    .await
+    .expect_html(403)
+    .contains("Request refused");
     submit(&app, "/book/acme/owner/intro/book", &filled(&start))
         .await
         .expect(303);

@@ -17,9 +17,7 @@ use kairos_core::zone::TimeZoneName;
 use kairos_store::{Actor, EventType, Tenant, User};
 use serde::Deserialize;
 
-use super::{
-    EventSummary, form_fields, form_value, invitee_zone, query, see_other, tenant_layout,
-};
+use super::{EventSummary, form_fields, form_value, invitee_zone, query, see_other, tenant_layout};
 use crate::api::public::{bookable_event_type, host, tenant};
 use crate::booking::{
     ANSWER_FIELD_PREFIX, BookingRequest, BookingScope, book, free_slot_days, invitee_answers,
@@ -107,15 +105,7 @@ pub(super) async fn month_calendar(
     let window = i64::from(rules_for(host, event_type).booking_window_days.get());
     let last_month = today.saturating_add(window.days()).first_of_month();
     let month = month.min(last_month);
-    let days = free_slot_days(
-        state,
-        host,
-        event_type,
-        zone,
-        month,
-        month.last_of_month(),
-    )
-    .await?;
+    let days = free_slot_days(state, host, event_type, zone, month, month.last_of_month()).await?;
     Ok(CalendarView::build(
         &CalendarInput {
             links,
@@ -349,9 +339,12 @@ fn raw_answers(
             .collect();
         let value = match question.kind() {
             QuestionType::Checkbox => Value::Bool(!values.is_empty()),
-            QuestionType::Multiselect => {
-                Value::Array(values.into_iter().map(|v| Value::String(v.clone())).collect())
-            }
+            QuestionType::Multiselect => Value::Array(
+                values
+                    .into_iter()
+                    .map(|v| Value::String(v.clone()))
+                    .collect(),
+            ),
             _ => match values.first() {
                 Some(value) => Value::String((*value).clone()),
                 None => continue,
@@ -389,8 +382,14 @@ fn chosen(
         String::new()
     } else {
         let host_start = start.to_zoned_datetime(host.timezone.time_zone().clone());
-        let host_end = end.timestamp().to_zoned_datetime(host.timezone.time_zone().clone());
-        format!("For {}: {}", host.display_name, clock.meeting(&host_start, &host_end))
+        let host_end = end
+            .timestamp()
+            .to_zoned_datetime(host.timezone.time_zone().clone());
+        format!(
+            "For {}: {}",
+            host.display_name,
+            clock.meeting(&host_start, &host_end)
+        )
     };
     let date = local.date().to_string();
     Chosen {
@@ -427,7 +426,9 @@ async fn get_booking_form(
     let (zone, _) = invitee_zone(form.tz.as_deref(), &host.timezone);
     let path = event_path(&tenant, &host, &event_type);
     let chosen = chosen(&host, &event_type, &path, start, zone, clock);
-    let date = start.to_zoned_datetime(chosen.zone.time_zone().clone()).date();
+    let date = start
+        .to_zoned_datetime(chosen.zone.time_zone().clone())
+        .date();
     let free = free_slot_days(&state, &host, &event_type, &chosen.zone, date, date).await?;
     let still_free = free
         .iter()
@@ -549,7 +550,10 @@ async fn post_booking_form(
             let message = if email_value.is_empty() {
                 "Please enter your email address.".to_owned()
             } else {
-                format!("{}. Write it like name@example.com.", sentence_case(e.message()))
+                format!(
+                    "{}. Write it like name@example.com.",
+                    sentence_case(e.message())
+                )
             };
             errors.push(("email".to_owned(), message));
         })

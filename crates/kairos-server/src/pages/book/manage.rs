@@ -45,7 +45,10 @@ pub(super) fn router() -> Router<AppState> {
 
 /// The confirmation page of a booking.
 pub(super) fn booking_href(tenant: &Tenant, id: BookingId, token: &str) -> String {
-    with_query(&format!("/book/{}/booking/{id}", tenant.slug), [("token", token)])
+    with_query(
+        &format!("/book/{}/booking/{id}", tenant.slug),
+        [("token", token)],
+    )
 }
 
 /// A booking id from the path; a malformed one is as unknown as a missing one.
@@ -154,16 +157,29 @@ struct BookingPage {
     book_again_href: String,
 }
 
+/// A booking reached through its manage link, with what its pages show about it.
+#[derive(Clone, Copy)]
+struct Managed<'a> {
+    tenant: &'a Tenant,
+    booking: &'a Booking,
+    host: &'a User,
+    event_type: &'a EventType,
+    token: &'a str,
+}
+
 fn booking_page(
     state: &AppState,
-    tenant: &Tenant,
-    booking: &Booking,
-    host: &User,
-    event_type: &EventType,
-    token: &str,
+    managed: Managed<'_>,
     clock: Clock,
     notice: Option<String>,
 ) -> BookingPage {
+    let Managed {
+        tenant,
+        booking,
+        host,
+        event_type,
+        token,
+    } = managed;
     let now = state.clock.now();
     let when = when(booking, host, clock);
     let location = location_text(&booking.location);
@@ -171,10 +187,7 @@ fn booking_page(
     let (heading, lead, badge) = match booking.status {
         BookingStatus::Confirmed if stands => (
             "You are booked".to_owned(),
-            format!(
-                "A confirmation is on its way to {}.",
-                booking.invitee.email
-            ),
+            format!("A confirmation is on its way to {}.", booking.invitee.email),
             "confirmed",
         ),
         BookingStatus::Cancelled => (
@@ -236,11 +249,22 @@ async fn get_booking(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
-    let token = query::<TokenQuery>(raw.as_deref())?.token.unwrap_or_default();
+    let token = query::<TokenQuery>(raw.as_deref())?
+        .token
+        .unwrap_or_default();
     let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(&token)).await?;
     let clock = Clock::of_request(&headers);
     render(&booking_page(
-        &state, &tenant, &booking, &host, &event_type, &token, clock, None,
+        &state,
+        Managed {
+            tenant: &tenant,
+            booking: &booking,
+            host: &host,
+            event_type: &event_type,
+            token: &token,
+        },
+        clock,
+        None,
     ))
 }
 
@@ -260,15 +284,18 @@ struct CancelPage {
 }
 
 fn cancel_page(
-    tenant: &Tenant,
-    booking: &Booking,
-    host: &User,
-    event_type: &EventType,
-    token: &str,
+    managed: Managed<'_>,
     clock: Clock,
     reason: &str,
     reason_error: Option<String>,
 ) -> CancelPage {
+    let Managed {
+        tenant,
+        booking,
+        host,
+        event_type,
+        token,
+    } = managed;
     let when = when(booking, host, clock);
     CancelPage {
         layout: tenant_layout(tenant, "Cancel your booking").with_color(event_type.fields.color),
@@ -293,7 +320,9 @@ async fn get_cancel(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
-    let token = query::<TokenQuery>(raw.as_deref())?.token.unwrap_or_default();
+    let token = query::<TokenQuery>(raw.as_deref())?
+        .token
+        .unwrap_or_default();
     let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(&token)).await?;
     let clock = Clock::of_request(&headers);
     if booking.status != BookingStatus::Confirmed {
@@ -303,17 +332,28 @@ async fn get_cancel(
         };
         return render(&booking_page(
             &state,
-            &tenant,
-            &booking,
-            &host,
-            &event_type,
-            &token,
+            Managed {
+                tenant: &tenant,
+                booking: &booking,
+                host: &host,
+                event_type: &event_type,
+                token: &token,
+            },
             clock,
             Some(notice.to_owned()),
         ));
     }
     render(&cancel_page(
-        &tenant, &booking, &host, &event_type, &token, clock, "", None,
+        Managed {
+            tenant: &tenant,
+            booking: &booking,
+            host: &host,
+            event_type: &event_type,
+            token: &token,
+        },
+        clock,
+        "",
+        None,
     ))
 }
 
@@ -335,11 +375,13 @@ async fn post_cancel(
         Ok(reason) => Some(reason.to_string()).filter(|reason| !reason.is_empty()),
         Err(error) => {
             let page = cancel_page(
-                &tenant,
-                &booking,
-                &host,
-                &event_type,
-                token,
+                Managed {
+                    tenant: &tenant,
+                    booking: &booking,
+                    host: &host,
+                    event_type: &event_type,
+                    token,
+                },
                 clock,
                 reason_text,
                 Some(format!("The reason {}.", error.message())),
@@ -352,17 +394,28 @@ async fn post_cancel(
         host: &host,
         event_type: &event_type,
     };
-    match cancel(&state, Actor::SYSTEM, scope, &booking, CancelledBy::Invitee, reason).await {
+    match cancel(
+        &state,
+        Actor::SYSTEM,
+        scope,
+        &booking,
+        CancelledBy::Invitee,
+        reason,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&booking_href(&tenant, booking.id, token))),
         Err(ApiError::Conflict { .. }) => {
             let booking = managed_booking(&state, &tenant, booking.id, token).await?;
             let page = booking_page(
                 &state,
-                &tenant,
-                &booking,
-                &host,
-                &event_type,
-                token,
+                Managed {
+                    tenant: &tenant,
+                    booking: &booking,
+                    host: &host,
+                    event_type: &event_type,
+                    token,
+                },
                 clock,
                 Some("This booking was already cancelled.".to_owned()),
             );
@@ -389,11 +442,13 @@ async fn get_reschedule(
     if booking.status != BookingStatus::Confirmed || booking.start_time <= now {
         return render(&booking_page(
             &state,
-            &tenant,
-            &booking,
-            &host,
-            &event_type,
-            &token,
+            Managed {
+                tenant: &tenant,
+                booking: &booking,
+                host: &host,
+                event_type: &event_type,
+                token: &token,
+            },
             clock,
             Some("This booking can no longer be moved.".to_owned()),
         ));
@@ -430,7 +485,8 @@ async fn get_reschedule(
     let confirm = match query.start.as_deref().filter(|start| !start.is_empty()) {
         Some(start) => {
             let start = parse_instant("start", start)?;
-            let minutes = jiff::SignedDuration::from_mins(i64::from(event_type.fields.duration.get()));
+            let minutes =
+                jiff::SignedDuration::from_mins(i64::from(event_type.fields.duration.get()));
             let end = start.checked_add(minutes).unwrap_or(start);
             Some(MoveConfirm {
                 new_when: clock.meeting(
@@ -479,7 +535,16 @@ async fn post_reschedule(
         host: &host,
         event_type: &event_type,
     };
-    match reschedule(&state, Actor::SYSTEM, scope, &booking, start, Some(zone.clone())).await {
+    match reschedule(
+        &state,
+        Actor::SYSTEM,
+        scope,
+        &booking,
+        start,
+        Some(zone.clone()),
+    )
+    .await
+    {
         Ok(moved) => Ok(see_other(&booking_href(
             &tenant,
             moved.booking.id,

@@ -57,7 +57,10 @@ fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str>
 
 /// The zone to show times in: `?tz=` when it names a zone of the database, else `fallback`
 /// (with a note saying so, since the browser sent a zone we do not know).
-fn invitee_zone(requested: Option<&str>, fallback: &TimeZoneName) -> (TimeZoneName, Option<String>) {
+fn invitee_zone(
+    requested: Option<&str>,
+    fallback: &TimeZoneName,
+) -> (TimeZoneName, Option<String>) {
     match requested.filter(|zone| !zone.is_empty()) {
         None => (fallback.clone(), None),
         Some(name) => match TimeZoneName::parse(name) {
