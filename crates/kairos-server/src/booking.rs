@@ -7,9 +7,11 @@
 //! [`kairos_store::Store::create_booking`]). Listing and accepting run the same engine code, so
 //! what was shown free and what is accepted cannot disagree on the same data.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use kairos_core::booking::{CancelledBy, Invitee};
+use kairos_core::booking::{Answer, CancelledBy, Invitee, validate_answers};
 use kairos_core::ids::BookingId;
 use kairos_core::notification::NotificationKind;
 use kairos_core::slots::{
@@ -128,6 +130,20 @@ pub async fn list_slots(
     from: Date,
     to: Date,
 ) -> Result<SlotsBody, ApiError> {
+    let days = free_slot_days(state, host, event_type, invitee_zone, from, to).await?;
+    Ok(slot_days_body(invitee_zone, days))
+}
+
+/// The free slots of an event type on the invitee-local dates `[from, to]`, grouped by those
+/// dates (the days without a free slot are left out).
+pub async fn free_slot_days(
+    state: &AppState,
+    host: &User,
+    event_type: &EventType,
+    invitee_zone: &TimeZoneName,
+    from: Date,
+    to: Date,
+) -> Result<Vec<SlotDay>, ApiError> {
     let (start, end) = invitee_date_range(invitee_zone.time_zone(), from, to)
         .ok_or_else(|| ApiError::bad_request("to", "the date range is out of bounds"))?;
     let rules = rules_for(host, event_type);
@@ -138,10 +154,7 @@ pub async fn list_slots(
         .await?;
     let slots: Vec<Slot> =
         engine(&snapshot, &rules, state.clock.now(), None).available_slots(start, end);
-    Ok(slot_days_body(
-        invitee_zone,
-        group_by_local_date(&slots, invitee_zone.time_zone()),
-    ))
+    Ok(group_by_local_date(&slots, invitee_zone.time_zone()))
 }
 
 /// What an invitee (or a host on their behalf) asks for.
@@ -151,6 +164,23 @@ pub struct BookingRequest {
     pub invitee: Invitee,
     pub timezone: TimeZoneName,
 }
+
+/// Checks an invitee's raw answers against the event type's questions (the JSON API and the
+/// booking form both call this); a refusal is a 422 naming `invitee.responses.<question id>`.
+pub fn invitee_answers(
+    event_type: &EventType,
+    raw: &serde_json::Map<String, serde_json::Value>,
+) -> Result<BTreeMap<String, Answer>, ApiError> {
+    validate_answers(&event_type.fields.custom_questions, raw).map_err(|error| {
+        ApiError::validation(
+            format!("{ANSWER_FIELD_PREFIX}{}", error.question),
+            error.message,
+        )
+    })
+}
+
+/// The field prefix of an answer error from [`invitee_answers`].
+pub const ANSWER_FIELD_PREFIX: &str = "invitee.responses.";
 
 /// A booking together with the secret of its manage links (shown once).
 #[derive(Debug)]

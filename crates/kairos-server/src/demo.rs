@@ -18,6 +18,8 @@ pub struct Demo {
     pub password: String,
     pub api_token: String,
     pub public_api_url: String,
+    /// The demo host's booking page, for a person to open.
+    pub booking_page_url: String,
 }
 
 fn parse<T, E: std::fmt::Display>(result: Result<T, E>) -> anyhow::Result<T> {
@@ -123,5 +125,6 @@ pub async fn seed_if_empty(store: &dyn Store, public_url: &str) -> anyhow::Resul
             "{public_url}/api/public/scheduling/demo/users/{}",
             owner.user.username
         ),
+        booking_page_url: format!("{public_url}/book/demo/{}", owner.user.username),
     }))
 }

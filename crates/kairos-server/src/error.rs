@@ -82,7 +82,8 @@ impl ApiError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,

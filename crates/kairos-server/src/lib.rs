@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod notifications;
+pub mod pages;
 pub mod provision;
 pub mod settings;
 pub mod state;
@@ -29,7 +30,7 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kairos_core::clock::{Clock, SystemClock};
 use kairos_store::Store;
 use kairos_store_postgres::PgStore;
@@ -137,7 +138,8 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             demo.api_token
         );
         tracing::info!(
-            "the demo host's public booking API: {}",
+            "book a meeting with the demo host: {} (JSON: {})",
+            demo.booking_page_url,
             demo.public_api_url
         );
     }
@@ -186,6 +188,7 @@ pub fn app(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)
+        .merge(pages::router(state.abuse.clone()))
         .merge(health::router())
         .route(
             "/api/openapi.json",
@@ -194,7 +197,14 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(openapi.as_ref().clone()) }
             }),
         )
-        .fallback(|| async { ApiError::NotFound("route") })
+        .fallback(|uri: axum::http::Uri| async move {
+            // Under the pages' prefix a person is reading: answer a page, not JSON.
+            if uri.path() == "/book" || uri.path().starts_with("/book/") {
+                pages::PageError(ApiError::NotFound("page")).into_response()
+            } else {
+                ApiError::NotFound("route").into_response()
+            }
+        })
         .with_state(state)
         .layer(middleware::from_fn(
             move |mut request: Request, next: Next| async move {

@@ -127,8 +127,18 @@ pub async fn guard_public_writes(
     request: Request,
     next: Next,
 ) -> Response {
+    match admit(&guard, request).await {
+        Ok(request) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// The check behind [`guard_public_writes`], for middleware that answers refusals in another
+/// form (the booking pages answer HTML): the request back when it may proceed, or why not
+/// (403 `Forbidden`, 429 `TooManyRequests`, or 500 when the peer address is unknown).
+pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiError> {
     if request.method().is_safe() {
-        return next.run(request).await;
+        return Ok(request);
     }
     if !is_allowed_origin(request.headers(), &guard.public_origin) {
         let headers = request.headers();
@@ -137,35 +147,36 @@ pub async fn guard_public_writes(
             referer = ?headers.get(header::REFERER),
             "refused a cross-origin public write"
         );
-        return ApiError::Forbidden("cross-origin request refused".to_owned()).into_response();
+        return Err(ApiError::Forbidden(
+            "cross-origin request refused".to_owned(),
+        ));
     }
     let (mut parts, body) = request.into_parts();
     let peer = match ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, &()).await {
         Ok(ConnectInfo(peer)) => peer,
         Err(_) => {
-            return ApiError::Internal(
+            return Err(ApiError::Internal(
                 "the peer address is unknown: serve with into_make_service_with_connect_info"
                     .into(),
-            )
-            .into_response();
+            ));
         }
     };
     let request = Request::from_parts(parts, body);
     let client = client_ip(peer.ip(), request.headers(), &guard.trusted_proxies);
     match guard.limiter.acquire(&rate_limit_key(client)).await {
-        Ok(Decision::Allowed) => next.run(request).await,
+        Ok(Decision::Allowed) => Ok(request),
         Ok(limited) => {
             let retry_after_secs = limited.retry_after_secs().unwrap_or(1);
             tracing::debug!(%client, retry_after_secs, "rate limited a public write");
-            ApiError::TooManyRequests { retry_after_secs }.into_response()
+            Err(ApiError::TooManyRequests { retry_after_secs })
         }
         Err(RateLimitError::Resting) => {
             tracing::debug!(%client, "rate limiter resting; letting the request through");
-            next.run(request).await
+            Ok(request)
         }
         Err(error) => {
             tracing::warn!(%error, %client, "rate limiter unavailable; letting the request through");
-            next.run(request).await
+            Ok(request)
         }
     }
 }

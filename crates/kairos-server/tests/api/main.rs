@@ -3,6 +3,7 @@
 mod booking;
 mod helpers;
 mod notifications;
+mod pages;
 mod smtp;
 
 use reqwest::Method;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use kairos_core::booking::{BookingStatus, CancelledBy, Invitee, validate_answers};
+use kairos_core::booking::{BookingStatus, CancelledBy, Invitee};
 use kairos_core::event_type::Location;
 use kairos_core::ids::{BookingId, EventTypeId};
 use kairos_core::text::{DisplayName, EmailAddress, LongText};
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use super::{ensure_bookable, tenant};
 use crate::booking::{
-    BookedWithToken, BookingRequest, BookingScope, book, cancel, host_and_type,
+    BookedWithToken, BookingRequest, BookingScope, book, cancel, host_and_type, invitee_answers,
     manage_token_matches, parse_instant, reschedule,
 };
 use crate::error::{ApiError, ErrorBody};
@@ -161,10 +161,7 @@ async fn create_booking(
     if !host.is_active {
         return Err(ApiError::NotFound("host"));
     }
-    let responses = validate_answers(&event_type.fields.custom_questions, &body.invitee.responses)
-        .map_err(|e| {
-            ApiError::validation(format!("invitee.responses.{}", e.question), e.message)
-        })?;
+    let responses = invitee_answers(&event_type, &body.invitee.responses)?;
     let request = BookingRequest {
         start,
         timezone: body.invitee.timezone,

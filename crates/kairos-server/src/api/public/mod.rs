@@ -1,7 +1,7 @@
 //! `/api/public/scheduling/{tenantSlug}/…`: what invitees use, without credentials. The tenant
 //! comes from the slug; inactive hosts and inactive or archived event types are not found.
 
-mod bookings;
+pub(crate) mod bookings;
 mod pages;
 mod slots;
 

@@ -1,0 +1,98 @@
+//! Page errors: the [`ApiError`] of the service layer, answered as an HTML page with the same
+//! status (and `Retry-After` on 429) instead of JSON.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::Layout;
+use crate::error::ApiError;
+
+/// An error answered as an HTML page.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(#[from] pub ApiError);
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    heading: &'a str,
+    message: String,
+}
+
+impl PageError {
+    fn heading(&self) -> &'static str {
+        match &self.0 {
+            ApiError::NotFound(_) => "Page not found",
+            ApiError::Gone(_) => "No longer available",
+            ApiError::TooManyRequests { .. } => "Too many requests",
+            ApiError::Forbidden(_) => "Request refused",
+            ApiError::Conflict { .. } => "That did not work",
+            ApiError::BadRequest { .. } | ApiError::Validation { .. } => {
+                "Something in the request is wrong"
+            }
+            ApiError::PayloadTooLarge(_) => "The form is too large",
+            _ => "Something went wrong",
+        }
+    }
+
+    fn message(&self) -> String {
+        match &self.0 {
+            ApiError::NotFound(what) => {
+                format!("We could not find this {what}. Check the link you followed.")
+            }
+            ApiError::TooManyRequests { retry_after_secs } => format!(
+                "You sent several requests in a short time. Please wait {retry_after_secs} seconds and try again."
+            ),
+            ApiError::Forbidden(_) => {
+                "This form was sent from another site, so it was refused.".to_owned()
+            }
+            ApiError::Internal(_) => {
+                "An error on our side stopped this page. Please try again in a moment.".to_owned()
+            }
+            other => sentence(&other.to_string()),
+        }
+    }
+}
+
+/// Upper-cases the first letter and ends with a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if let ApiError::Internal(source) = &self.0 {
+            tracing::error!(error = %source, "internal error on a page");
+        }
+        let heading = self.heading();
+        let page = ErrorPage {
+            layout: Layout::new(heading, "Kairos", "/".to_owned()),
+            heading,
+            message: self.message(),
+        };
+        let body = page.render().unwrap_or_else(|_| heading.to_owned());
+        let mut response = (status, Html(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after_secs } = self.0 {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        response
+    }
+}

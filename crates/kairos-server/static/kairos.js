@@ -1,0 +1,43 @@
+// Kairos booking pages: small enhancements only; every page works without this file.
+(function () {
+  "use strict";
+
+  // Show times in the reader's own zone: when the address names no zone yet, reload once with
+  // the zone the browser reports (skipped when it is already the zone shown).
+  var picker = document.querySelector("[data-zone]");
+  if (picker && window.Intl && Intl.DateTimeFormat) {
+    var params = new URLSearchParams(window.location.search);
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      zone = "";
+    }
+    if (!params.has("tz") && zone && zone !== picker.getAttribute("data-zone")) {
+      params.set("tz", zone);
+      window.location.replace(window.location.pathname + "?" + params.toString());
+    }
+  }
+
+  // A form is sent once: a second click while the first request runs would only be refused.
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sending") === "1") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sending", "1");
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("sending");
+      }
+    });
+  });
+
+  // After a failed submit, bring the list of problems into view and focus.
+  var errors = document.getElementById("form-errors");
+  if (errors) {
+    errors.focus();
+  }
+})();
