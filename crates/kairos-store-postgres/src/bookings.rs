@@ -18,7 +18,7 @@ use kairos_store::transitions::{
 };
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::types::Json;
@@ -79,7 +79,11 @@ pub(crate) async fn load_snapshot(
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
     let row = sqlx::query(
-        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = $1 AND user_id = $2",
+        // The version is read first (with the weekly hours), so everything read after it holds
+        // at least the changes up to it.
+        "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
+            (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version
+         FROM scheduling_availability a WHERE a.tenant_id = $1 AND a.user_id = $2",
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
@@ -88,6 +92,8 @@ pub(crate) async fn load_snapshot(
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
     let availability = availability_from_row(&row)?;
+    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
+        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
     let zone = availability.timezone.time_zone();
     let first = zone
         .to_datetime(span_start)
@@ -153,6 +159,7 @@ pub(crate) async fn load_snapshot(
     .map(existing_booking_from_row)
     .collect::<StoreResult<Vec<ExistingBooking>>>()?;
     Ok(ScheduleSnapshot {
+        version: ScheduleVersion::new(version.unwrap_or(0)),
         availability,
         overrides,
         blocked,
