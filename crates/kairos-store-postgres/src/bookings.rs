@@ -35,13 +35,18 @@ pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_use
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
     cancelled_by, cancel_reason, rescheduled_from, reminders_sent, created_at, updated_at";
 
+/// The text whose hash keys the advisory lock of one host's booking changes.
+pub(crate) fn host_lock_key(tenant: TenantId, host: UserId) -> String {
+    format!("{tenant}:{host}")
+}
+
 /// Serialises booking changes of these hosts until the transaction ends: one
 /// `pg_advisory_xact_lock` per (tenant, host), taken in a fixed order so two transactions
 /// locking the same pair of hosts cannot deadlock.
 async fn lock_hosts(tx: &mut Tx, tenant: TenantId, hosts: &[UserId]) -> StoreResult<()> {
     let mut keys: Vec<String> = hosts
         .iter()
-        .map(|host| format!("{tenant}:{host}"))
+        .map(|host| host_lock_key(tenant, *host))
         .collect();
     keys.sort();
     keys.dedup();
@@ -226,6 +231,54 @@ async fn insert_booking(
     Ok(id)
 }
 
+/// Inserts a new booking with its changelog row `created` in one statement and returns it
+/// as stored.
+async fn insert_new_booking(
+    tx: &mut Tx,
+    tenant: TenantId,
+    booking: &NewBooking,
+    actor: Actor,
+    at: Timestamp,
+) -> StoreResult<Booking> {
+    let id = BookingId::new();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH change AS (
+             INSERT INTO scheduling_changelog (id, tenant_id, entity_type, entity_id, action, actor_id, details, created_at)
+             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19))
+         INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+             rescheduled_from, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)
+         RETURNING {BOOKING_COLUMNS}"
+    )))
+    .bind(id.as_uuid())
+    .bind(tenant.as_uuid())
+    .bind(booking.event_type_id.as_uuid())
+    .bind(booking.host_user_id.as_uuid())
+    .bind(&booking.event_type_name)
+    .bind(&booking.host_name)
+    .bind(&booking.host_email)
+    .bind(Json(&booking.invitee))
+    .bind(PgTimestamp(booking.start_time))
+    .bind(PgTimestamp(booking.end_time))
+    .bind(booking.timezone.as_str())
+    .bind(Json(&booking.location))
+    .bind(booking.buffer_before_mins)
+    .bind(booking.buffer_after_mins)
+    .bind(booking.manage_token_digest.as_slice())
+    .bind(format!("{id}@kairos"))
+    .bind(0_i32)
+    .bind(None::<uuid::Uuid>)
+    .bind(PgTimestamp(at))
+    .bind(kairos_core::ids::ChangeId::new().as_uuid())
+    .bind(actor.account_id.map(|account| account.as_uuid()))
+    .bind(Json(booking_created_details(booking)))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    booking_from_row(&row)
+}
+
 impl PgStore {
     /// Opens a tenant transaction holding the lock of the host of booking `id`, and reads the
     /// booking again under that lock.
@@ -267,8 +320,9 @@ impl PgStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self.begin_tenant(tenant).await?;
-        lock_hosts(&mut tx, tenant, &[booking.host_user_id]).await?;
+        let mut tx = self
+            .begin_tenant_locked(tenant, booking.host_user_id)
+            .await?;
         let at = now();
         let snapshot = load_snapshot(
             &mut tx,
@@ -280,21 +334,7 @@ impl PgStore {
         )
         .await?;
         run_check(check, &snapshot)?;
-        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: booking_created_details(&booking),
-            },
-            at,
-        )
-        .await?;
-        let created = fetch_booking(&mut tx, tenant, id).await?;
+        let created = insert_new_booking(&mut tx, tenant, &booking, actor, at).await?;
         queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)

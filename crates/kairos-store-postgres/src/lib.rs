@@ -180,6 +180,29 @@ impl PgStore {
         Ok(tx)
     }
 
+    /// [`PgStore::begin_tenant`] that also takes the booking lock of `host` (see
+    /// [`bookings`]), in the same round trip.
+    pub(crate) async fn begin_tenant_locked(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+    ) -> StoreResult<Tx> {
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        let statement = if self.drops_to_app_role {
+            "SELECT set_config('app.tenant_id', $1, true), set_config('role', 'kairos_app', true),
+                 pg_advisory_xact_lock(hashtextextended($2, 0))"
+        } else {
+            "SELECT set_config('app.tenant_id', $1, true), pg_advisory_xact_lock(hashtextextended($2, 0))"
+        };
+        sqlx::query(statement)
+            .bind(tenant.to_string())
+            .bind(bookings::host_lock_key(tenant, host))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        Ok(tx)
+    }
+
     /// Scopes the rest of `tx` to `tenant`, in one round trip: sets `app.tenant_id` and, when
     /// the connected role would bypass the policies, drops to `kairos_app`. Both settings end
     /// with the transaction.
