@@ -24,10 +24,7 @@ use serde_json::json;
 use sqlx::types::Json;
 
 use crate::outbox::{cancel_pending_reminders, queue};
-use crate::rows::{
-    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
-    existing_booking_from_row,
-};
+use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
 use crate::types::{PgDate, PgTimestamp};
 use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
 
@@ -83,60 +80,52 @@ pub(crate) async fn load_snapshot(
     span_end: Timestamp,
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
+    // Two statements: the weekly hours with the (few) overrides and blocked periods packed as
+    // JSON, then the bookings as plain rows. The version comes first, so everything read after
+    // it holds at least the changes up to it. Dates are bounded in UTC with two days of margin
+    // (the host's zone is not known before the row arrives); extra dates are harmless.
+    let first = jiff::tz::TimeZone::UTC
+        .to_datetime(span_start)
+        .date()
+        .checked_sub(jiff::Span::new().days(2))
+        .unwrap_or(jiff::civil::Date::MIN);
+    let last = jiff::tz::TimeZone::UTC
+        .to_datetime(span_end)
+        .date()
+        .checked_add(jiff::Span::new().days(2))
+        .unwrap_or(jiff::civil::Date::MAX);
     let row = sqlx::query(
-        // The version is read first (with the weekly hours), so everything read after it holds
-        // at least the changes up to it.
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
-            (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version
+            (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version,
+            (SELECT COALESCE(json_agg(json_build_array(o.date, o.windows) ORDER BY o.date), '[]')::text
+               FROM scheduling_date_overrides o
+               WHERE o.tenant_id = $1 AND o.user_id = $2 AND o.date >= $3 AND o.date <= $4) AS overrides,
+            (SELECT COALESCE(json_agg(json_build_array(b.start_date, b.end_date, b.start_time, b.end_time) ORDER BY b.start_date), '[]')::text
+               FROM scheduling_blocked_dates b
+               WHERE b.tenant_id = $1 AND b.user_id = $2 AND b.start_date <= $4 AND b.end_date >= $3) AS blocked
          FROM scheduling_availability a WHERE a.tenant_id = $1 AND a.user_id = $2",
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
+    .bind(PgDate(first))
+    .bind(PgDate(last))
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
     let availability = availability_from_row(&row)?;
+    let column = |name: &str| -> StoreResult<Option<String>> {
+        sqlx::Row::try_get::<Option<String>, _>(&row, name)
+            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+    };
     let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
         .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
-    let zone = availability.timezone.time_zone();
-    let first = zone
-        .to_datetime(span_start)
-        .date()
-        .yesterday()
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = zone
-        .to_datetime(span_end)
-        .date()
-        .tomorrow()
-        .unwrap_or(jiff::civil::Date::MAX);
-    let overrides = sqlx::query(
-        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = $1 AND user_id = $2 AND date >= $3 AND date <= $4 ORDER BY date",
-    )
-    .bind(tenant.as_uuid())
-    .bind(host.as_uuid())
-    .bind(PgDate(first))
-    .bind(PgDate(last))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(date_override_from_row)
-    .collect::<StoreResult<Vec<_>>>()?;
-    let blocked = sqlx::query(
-        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
-         FROM scheduling_blocked_dates WHERE tenant_id = $1 AND user_id = $2 AND start_date <= $3 AND end_date >= $4 ORDER BY start_date",
-    )
-    .bind(tenant.as_uuid())
-    .bind(host.as_uuid())
-    .bind(PgDate(last))
-    .bind(PgDate(first))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(|row| blocked_date_from_row(row).map(|b| b.period))
-    .collect::<StoreResult<Vec<_>>>()?;
+    let overrides = kairos_store::packed::date_overrides_from_json(
+        column("overrides")?.as_deref().unwrap_or("[]"),
+    )?;
+    let blocked = kairos_store::packed::blocked_periods_from_json(
+        column("blocked")?.as_deref().unwrap_or("[]"),
+    )?;
     // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
     // booking is longer than the longest event (720 minutes), so none starting earlier reaches
     // into the span.
