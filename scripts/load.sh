@@ -5,7 +5,8 @@
 #   scripts/load.sh sqlite                 # embedded SQLite in a temporary directory
 #   scripts/load.sh postgres [BASE_URL]    # a fresh database on BASE_URL (default postgres://root@127.0.0.1:5432/test)
 #
-# CONNECTIONS (64), SECONDS_PER_PHASE (10) and HOSTS (1: every request to one host) tune the run. Figures go to docs/performance.md by hand.
+# CONNECTIONS (64), SECONDS_PER_PHASE (10) and HOSTS (1: every request to one host) tune the run;
+# BIN_DIR skips the build and runs the binaries in that directory. Figures go to docs/performance.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -14,7 +15,13 @@ seconds=${SECONDS_PER_PHASE:-10}
 port=${PORT:-18090}
 hosts=${HOSTS:-1}
 
-cargo build --release --bin kairos --example load
+# BIN_DIR=DIR runs binaries built earlier (DIR/kairos, DIR/examples/load), e.g. for A/B runs.
+if [ -n "${BIN_DIR:-}" ]; then
+    bin=$BIN_DIR
+else
+    cargo build --release --bin kairos --example load
+    bin=${CARGO_TARGET_DIR:-target}/release
+fi
 work=$(mktemp -d)
 cleanup() {
     [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
@@ -36,15 +43,17 @@ case "$backend" in
     *) echo "usage: $0 sqlite|postgres [BASE_URL]" >&2; exit 2 ;;
 esac
 
-export KAIROS_DATABASE_URL="$url" KAIROS_DEMO=false KAIROS_RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn
-token=$(target/release/kairos tenant create --slug load --name "Load test" --admin-email load@example.com \
+# The outbox worker stays on (production runs it); its .eml files go to the scratch directory.
+export KAIROS_DATABASE_URL="$url" KAIROS_DEMO=false KAIROS_RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn \
+    KAIROS_MAIL_DIR="$work/mail"
+token=$("$bin/kairos" tenant create --slug load --name "Load test" --admin-email load@example.com \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiToken"])')
-target/release/kairos serve --bind "127.0.0.1:$port" &
+"$bin/kairos" serve --bind "127.0.0.1:$port" &
 server=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 
 echo "backend: $backend, connections: $connections, seconds per phase: $seconds, hosts: $hosts"
-target/release/examples/load --base "http://127.0.0.1:$port" --token "$token" --tenant load \
+"$bin/examples/load" --base "http://127.0.0.1:$port" --token "$token" --tenant load \
     --connections "$connections" --seconds "$seconds" --hosts "$hosts" | tee "$work/load.txt"
 
 # The same slot query through wrk (Debian package `wrk`), whose client costs far less CPU than

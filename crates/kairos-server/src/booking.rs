@@ -20,7 +20,8 @@ use kairos_core::slots::{
 };
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Actor, Booking, EventType, NewBooking, ScheduleSnapshot, StoreError, Tenant, User,
+    Actor, Booking, EventType, NewBooking, ScheduleSnapshot, ScheduleVersion, SnapshotKey,
+    StoreError, Tenant, User,
 };
 use rand::RngExt;
 use serde::Serialize;
@@ -121,11 +122,14 @@ fn slot_days_body(zone: &TimeZoneName, days: Vec<SlotDay>) -> SlotsBody {
     }
 }
 
-/// The free slots of an event type on the invitee-local dates `[from, to]`.
+/// The free slots of an event type on the invitee-local dates `[from, to]`. `version` is the
+/// host's schedule version as just read: a snapshot kept at that version is exact and is
+/// reused (see [`kairos_store::SnapshotCache`]); otherwise a fresh one is read and kept.
 pub async fn list_slots(
     state: &AppState,
     host: &User,
     event_type: &EventType,
+    version: ScheduleVersion,
     invitee_zone: &TimeZoneName,
     from: Date,
     to: Date,
@@ -148,9 +152,15 @@ pub async fn free_slot_days(
         .ok_or_else(|| ApiError::bad_request("to", "the date range is out of bounds"))?;
     let rules = rules_for(host, event_type);
     let (span_start, span_end) = load_range_for(&rules, start, end);
+    let key = SnapshotKey {
+        tenant: host.tenant_id,
+        host: host.id,
+        span_start,
+        span_end,
+    };
     let snapshot = state
-        .store
-        .schedule_snapshot(host.tenant_id, host.id, span_start, span_end, None)
+        .snapshots
+        .snapshot(state.store.as_ref(), key, version)
         .await?;
     let slots: Vec<Slot> =
         engine(&snapshot, &rules, state.clock.now(), None).available_slots(start, end);

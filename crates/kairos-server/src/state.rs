@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use kairos_core::clock::Clock;
-use kairos_store::Store;
+use kairos_store::{SnapshotCache, Store};
 
 use crate::settings::ServeSettings;
 
@@ -20,7 +20,14 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// What this process's outbox worker has done (for `/metrics`).
     pub outbox_stats: Arc<kairos_notify::worker::WorkerStats>,
+    /// Schedule snapshots for slot listings, served only while the host's schedule version is
+    /// unchanged (see [`SnapshotCache`]).
+    pub snapshots: Arc<SnapshotCache>,
 }
+
+/// How many schedule snapshots a server keeps for slot listings (one per host and span asked
+/// for; a month's snapshot of a busy host is a few tens of kilobytes).
+pub const SNAPSHOT_CACHE_ENTRIES: usize = 1024;
 
 impl AppState {
     /// State for a server on `store`.
@@ -37,6 +44,7 @@ impl AppState {
             abuse,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             outbox_stats: Arc::default(),
+            snapshots: Arc::new(SnapshotCache::new(SNAPSHOT_CACHE_ENTRIES)),
         }
     }
 

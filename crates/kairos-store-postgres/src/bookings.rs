@@ -18,16 +18,13 @@ use kairos_store::transitions::{
 };
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::types::Json;
 
 use crate::outbox::{cancel_pending_reminders, queue};
-use crate::rows::{
-    availability_from_row, blocked_date_from_row, booking_from_row, date_override_from_row,
-    existing_booking_from_row,
-};
+use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
 use crate::types::{PgDate, PgTimestamp};
 use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
 
@@ -35,13 +32,18 @@ pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_use
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
     cancelled_by, cancel_reason, rescheduled_from, reminders_sent, created_at, updated_at";
 
+/// The text whose hash keys the advisory lock of one host's booking changes.
+pub(crate) fn host_lock_key(tenant: TenantId, host: UserId) -> String {
+    format!("{tenant}:{host}")
+}
+
 /// Serialises booking changes of these hosts until the transaction ends: one
 /// `pg_advisory_xact_lock` per (tenant, host), taken in a fixed order so two transactions
 /// locking the same pair of hosts cannot deadlock.
 async fn lock_hosts(tx: &mut Tx, tenant: TenantId, hosts: &[UserId]) -> StoreResult<()> {
     let mut keys: Vec<String> = hosts
         .iter()
-        .map(|host| format!("{tenant}:{host}"))
+        .map(|host| host_lock_key(tenant, *host))
         .collect();
     keys.sort();
     keys.dedup();
@@ -78,54 +80,52 @@ pub(crate) async fn load_snapshot(
     span_end: Timestamp,
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
+    // Two statements: the weekly hours with the (few) overrides and blocked periods packed as
+    // JSON, then the bookings as plain rows. The version comes first, so everything read after
+    // it holds at least the changes up to it. Dates are bounded in UTC with two days of margin
+    // (the host's zone is not known before the row arrives); extra dates are harmless.
+    let first = jiff::tz::TimeZone::UTC
+        .to_datetime(span_start)
+        .date()
+        .checked_sub(jiff::Span::new().days(2))
+        .unwrap_or(jiff::civil::Date::MIN);
+    let last = jiff::tz::TimeZone::UTC
+        .to_datetime(span_end)
+        .date()
+        .checked_add(jiff::Span::new().days(2))
+        .unwrap_or(jiff::civil::Date::MAX);
     let row = sqlx::query(
-        "SELECT user_id, timezone, weekly_schedule, updated_at FROM scheduling_availability WHERE tenant_id = $1 AND user_id = $2",
+        "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
+            (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version,
+            (SELECT COALESCE(json_agg(json_build_array(o.date, o.windows) ORDER BY o.date), '[]')::text
+               FROM scheduling_date_overrides o
+               WHERE o.tenant_id = $1 AND o.user_id = $2 AND o.date >= $3 AND o.date <= $4) AS overrides,
+            (SELECT COALESCE(json_agg(json_build_array(b.start_date, b.end_date, b.start_time, b.end_time) ORDER BY b.start_date), '[]')::text
+               FROM scheduling_blocked_dates b
+               WHERE b.tenant_id = $1 AND b.user_id = $2 AND b.start_date <= $4 AND b.end_date >= $3) AS blocked
+         FROM scheduling_availability a WHERE a.tenant_id = $1 AND a.user_id = $2",
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
+    .bind(PgDate(first))
+    .bind(PgDate(last))
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
     let availability = availability_from_row(&row)?;
-    let zone = availability.timezone.time_zone();
-    let first = zone
-        .to_datetime(span_start)
-        .date()
-        .yesterday()
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = zone
-        .to_datetime(span_end)
-        .date()
-        .tomorrow()
-        .unwrap_or(jiff::civil::Date::MAX);
-    let overrides = sqlx::query(
-        "SELECT date, windows FROM scheduling_date_overrides WHERE tenant_id = $1 AND user_id = $2 AND date >= $3 AND date <= $4 ORDER BY date",
-    )
-    .bind(tenant.as_uuid())
-    .bind(host.as_uuid())
-    .bind(PgDate(first))
-    .bind(PgDate(last))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(date_override_from_row)
-    .collect::<StoreResult<Vec<_>>>()?;
-    let blocked = sqlx::query(
-        "SELECT id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at
-         FROM scheduling_blocked_dates WHERE tenant_id = $1 AND user_id = $2 AND start_date <= $3 AND end_date >= $4 ORDER BY start_date",
-    )
-    .bind(tenant.as_uuid())
-    .bind(host.as_uuid())
-    .bind(PgDate(last))
-    .bind(PgDate(first))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(map_error)?
-    .iter()
-    .map(|row| blocked_date_from_row(row).map(|b| b.period))
-    .collect::<StoreResult<Vec<_>>>()?;
+    let column = |name: &str| -> StoreResult<Option<String>> {
+        sqlx::Row::try_get::<Option<String>, _>(&row, name)
+            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+    };
+    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
+        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
+    let overrides = kairos_store::packed::date_overrides_from_json(
+        column("overrides")?.as_deref().unwrap_or("[]"),
+    )?;
+    let blocked = kairos_store::packed::blocked_periods_from_json(
+        column("blocked")?.as_deref().unwrap_or("[]"),
+    )?;
     // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
     // booking is longer than the longest event (720 minutes), so none starting earlier reaches
     // into the span.
@@ -153,6 +153,7 @@ pub(crate) async fn load_snapshot(
     .map(existing_booking_from_row)
     .collect::<StoreResult<Vec<ExistingBooking>>>()?;
     Ok(ScheduleSnapshot {
+        version: ScheduleVersion::new(version.unwrap_or(0)),
         availability,
         overrides,
         blocked,
@@ -219,6 +220,54 @@ async fn insert_booking(
     Ok(id)
 }
 
+/// Inserts a new booking with its changelog row `created` in one statement and returns it
+/// as stored.
+async fn insert_new_booking(
+    tx: &mut Tx,
+    tenant: TenantId,
+    booking: &NewBooking,
+    actor: Actor,
+    at: Timestamp,
+) -> StoreResult<Booking> {
+    let id = BookingId::new();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH change AS (
+             INSERT INTO scheduling_changelog (id, tenant_id, entity_type, entity_id, action, actor_id, details, created_at)
+             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19))
+         INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+             rescheduled_from, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)
+         RETURNING {BOOKING_COLUMNS}"
+    )))
+    .bind(id.as_uuid())
+    .bind(tenant.as_uuid())
+    .bind(booking.event_type_id.as_uuid())
+    .bind(booking.host_user_id.as_uuid())
+    .bind(&booking.event_type_name)
+    .bind(&booking.host_name)
+    .bind(&booking.host_email)
+    .bind(Json(&booking.invitee))
+    .bind(PgTimestamp(booking.start_time))
+    .bind(PgTimestamp(booking.end_time))
+    .bind(booking.timezone.as_str())
+    .bind(Json(&booking.location))
+    .bind(booking.buffer_before_mins)
+    .bind(booking.buffer_after_mins)
+    .bind(booking.manage_token_digest.as_slice())
+    .bind(format!("{id}@kairos"))
+    .bind(0_i32)
+    .bind(None::<uuid::Uuid>)
+    .bind(PgTimestamp(at))
+    .bind(kairos_core::ids::ChangeId::new().as_uuid())
+    .bind(actor.account_id.map(|account| account.as_uuid()))
+    .bind(Json(booking_created_details(booking)))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    booking_from_row(&row)
+}
+
 impl PgStore {
     /// Opens a tenant transaction holding the lock of the host of booking `id`, and reads the
     /// booking again under that lock.
@@ -260,8 +309,9 @@ impl PgStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self.begin_tenant(tenant).await?;
-        lock_hosts(&mut tx, tenant, &[booking.host_user_id]).await?;
+        let mut tx = self
+            .begin_tenant_locked(tenant, booking.host_user_id)
+            .await?;
         let at = now();
         let snapshot = load_snapshot(
             &mut tx,
@@ -273,21 +323,7 @@ impl PgStore {
         )
         .await?;
         run_check(check, &snapshot)?;
-        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: booking_created_details(&booking),
-            },
-            at,
-        )
-        .await?;
-        let created = fetch_booking(&mut tx, tenant, id).await?;
+        let created = insert_new_booking(&mut tx, tenant, &booking, actor, at).await?;
         queue(&mut tx, &created, outbox(&created), at).await?;
         commit(tx).await?;
         Ok(created)

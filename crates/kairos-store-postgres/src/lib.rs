@@ -56,8 +56,9 @@ use kairos_store::{
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
     NewBooking, NewChange, NewOwner, NewTenant, NewUser, NotificationTemplate, OutboxCounts,
-    OutboxFor, OutboxMessage, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store,
-    StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
+    OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
+    ScheduleSnapshot, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
+    UserUpdate,
 };
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -66,7 +67,8 @@ use sqlx::{PgPool, Postgres, Row, Transaction};
 
 use crate::rows::{
     account_from_row, availability_from_row, blocked_date_from_row, change_from_row,
-    date_override_from_row, event_type_from_row, tenant_from_row, user_from_row,
+    date_override_from_row, event_type_from_row, public_host_from_row, tenant_from_row,
+    user_from_row,
 };
 use crate::types::{PgDate, PgTimestamp};
 
@@ -175,6 +177,29 @@ impl PgStore {
     ) -> StoreResult<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await.map_err(map_error)?;
         self.enter_tenant(&mut tx, tenant).await?;
+        Ok(tx)
+    }
+
+    /// [`PgStore::begin_tenant`] that also takes the booking lock of `host` (see
+    /// [`bookings`]), in the same round trip.
+    pub(crate) async fn begin_tenant_locked(
+        &self,
+        tenant: TenantId,
+        host: UserId,
+    ) -> StoreResult<Tx> {
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        let statement = if self.drops_to_app_role {
+            "SELECT set_config('app.tenant_id', $1, true), set_config('role', 'kairos_app', true),
+                 pg_advisory_xact_lock(hashtextextended($2, 0))"
+        } else {
+            "SELECT set_config('app.tenant_id', $1, true), pg_advisory_xact_lock(hashtextextended($2, 0))"
+        };
+        sqlx::query(statement)
+            .bind(tenant.to_string())
+            .bind(bookings::host_lock_key(tenant, host))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
         Ok(tx)
     }
 
@@ -304,8 +329,24 @@ async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) -> StoreResul
 
 const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.slug, e.description, e.duration, e.slot_interval, e.color, e.location,
         e.custom_questions, e.reminder_settings, e.setting_overrides, e.is_active, e.archived_at, e.created_at, e.updated_at,
-        (SELECT COUNT(*) FROM scheduling_bookings b WHERE b.tenant_id = e.tenant_id AND b.event_type_id = e.id) AS booking_count
+        e.booking_count
     FROM scheduling_event_types e";
+
+/// The public page's read once the tenant is entered: the host by username, the host's schedule
+/// version and the host's event type by slug (columns `e_…`, NULLs when there is none).
+const PUBLIC_HOST_SELECT: &str = "SELECT u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url,
+        u.is_active, u.minimum_notice_hours, u.booking_window_days, u.buffer_before_mins, u.buffer_after_mins, u.daily_limit,
+        u.weekly_limit, u.default_duration, u.created_at, u.updated_at,
+        v.version AS schedule_version,
+        e.id AS e_id, e.tenant_id AS e_tenant_id, e.user_id AS e_user_id, e.name AS e_name, e.slug AS e_slug,
+        e.description AS e_description, e.duration AS e_duration, e.slot_interval AS e_slot_interval, e.color AS e_color,
+        e.location AS e_location, e.custom_questions AS e_custom_questions, e.reminder_settings AS e_reminder_settings,
+        e.setting_overrides AS e_setting_overrides, e.is_active AS e_is_active, e.archived_at AS e_archived_at,
+        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count
+    FROM scheduling_users u
+    LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
+    LEFT JOIN scheduling_event_types e ON e.tenant_id = u.tenant_id AND e.user_id = u.id AND e.slug = $3
+    WHERE u.tenant_id = $1 AND u.username = $2";
 
 async fn fetch_event_type(
     tx: &mut Tx,
@@ -637,6 +678,53 @@ impl Store for PgStore {
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
         user_from_row(&row)
+    }
+
+    async fn public_event_type(
+        &self,
+        tenant: &Slug,
+        username: &Username,
+        event_type: &Slug,
+    ) -> StoreResult<PublicEventType> {
+        // The tenant is found by slug and entered in the same statement, so the page costs
+        // four round trips: BEGIN, this, the host read, COMMIT.
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        let statement = if self.drops_to_app_role {
+            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true), set_config('role', 'kairos_app', true)
+             FROM tenants WHERE slug = $1"
+        } else {
+            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true) FROM tenants WHERE slug = $1"
+        };
+        let row = sqlx::query(statement)
+            .bind(tenant.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?
+            .ok_or(StoreError::NotFound)?;
+        let tenant = tenant_from_row(&row)?;
+        let row = sqlx::query(PUBLIC_HOST_SELECT)
+            .bind(tenant.id.as_uuid())
+            .bind(username.as_str())
+            .bind(event_type.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        commit(tx).await?;
+        let Some(row) = row else {
+            return Ok(PublicEventType {
+                tenant,
+                host: None,
+                event_type: None,
+                schedule_version: None,
+            });
+        };
+        let (host, event_type, version) = public_host_from_row(&row)?;
+        Ok(PublicEventType {
+            tenant,
+            host: Some(host),
+            event_type,
+            schedule_version: Some(version),
+        })
     }
 
     async fn update_user(

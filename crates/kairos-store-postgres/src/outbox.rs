@@ -28,33 +28,54 @@ const OUTBOX_COLUMNS: &str =
     "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
     next_attempt_at, last_error, sent_at, payload, created_at, updated_at";
 
-/// Queues `messages` about `booking` on the caller's transaction.
+/// Queues `messages` about `booking` on the caller's transaction, in one statement.
 pub(crate) async fn queue(
     tx: &mut Tx,
     booking: &Booking,
     messages: Vec<NewOutboxMessage>,
     at: Timestamp,
 ) -> StoreResult<()> {
-    for message in messages {
-        sqlx::query(
-            "INSERT INTO scheduling_outbox (id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at,
-                 next_attempt_at, payload, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $10)",
-        )
-        .bind(OutboxId::new().as_uuid())
-        .bind(booking.tenant_id.as_uuid())
-        .bind(booking.id.as_uuid())
-        .bind(message.kind.as_str())
-        .bind(message.audience.as_str())
-        .bind(message.reminder.map(|timing| timing.as_str()))
-        .bind(&message.recipient)
-        .bind(PgTimestamp(message.send_at))
-        .bind(Json(&message.payload))
-        .bind(PgTimestamp(at))
-        .execute(&mut **tx)
-        .await
-        .map_err(map_error)?;
+    if messages.is_empty() {
+        return Ok(());
     }
+    let count = messages.len();
+    let mut ids = Vec::with_capacity(count);
+    let mut kinds = Vec::with_capacity(count);
+    let mut audiences = Vec::with_capacity(count);
+    let mut reminders = Vec::with_capacity(count);
+    let mut recipients = Vec::with_capacity(count);
+    let mut send_at = Vec::with_capacity(count);
+    let mut payloads = Vec::with_capacity(count);
+    for message in messages {
+        ids.push(OutboxId::new().as_uuid());
+        kinds.push(message.kind.as_str());
+        audiences.push(message.audience.as_str());
+        reminders.push(message.reminder.map(|timing| timing.as_str()));
+        recipients.push(message.recipient);
+        send_at.push(PgTimestamp(message.send_at));
+        payloads.push(Json(message.payload));
+    }
+    sqlx::query(
+        "INSERT INTO scheduling_outbox (id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at,
+             next_attempt_at, payload, created_at, updated_at)
+         SELECT m.id, $1, $2, m.kind, m.audience, m.reminder, m.recipient, m.send_at, m.send_at, m.payload, $3, $3
+         FROM UNNEST($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
+             WITH ORDINALITY AS m(id, kind, audience, reminder, recipient, send_at, payload, position)
+         ORDER BY m.position",
+    )
+    .bind(booking.tenant_id.as_uuid())
+    .bind(booking.id.as_uuid())
+    .bind(PgTimestamp(at))
+    .bind(ids)
+    .bind(kinds)
+    .bind(audiences)
+    .bind(reminders)
+    .bind(recipients)
+    .bind(send_at)
+    .bind(payloads)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_error)?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
     Account, Availability, BlockedDate, Booking, Change, EventType, EventTypeFields, Role,
-    StoreError, StoreResult, Tenant, User,
+    ScheduleVersion, StoreError, StoreResult, Tenant, User,
 };
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -25,6 +25,15 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::types::{PgDate, PgTimestamp};
+
+/// The name of column `name` in a row whose columns carry `prefix` (joined rows).
+fn prefixed(prefix: &str, name: &'static str) -> std::borrow::Cow<'static, str> {
+    if prefix.is_empty() {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(format!("{prefix}{name}"))
+    }
+}
 
 fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{column}: {error}"))
@@ -118,6 +127,22 @@ pub(crate) fn tenant_from_row(row: &PgRow) -> StoreResult<Tenant> {
     })
 }
 
+/// The host row of [`crate::PgStore`]'s public event-type read: host columns unprefixed, the
+/// host's `schedule_version`, and event type columns `e_…` (NULL when the host has no such type).
+pub(crate) fn public_host_from_row(
+    row: &PgRow,
+) -> StoreResult<(User, Option<EventType>, ScheduleVersion)> {
+    let event_type_id: Option<Uuid> = get(row, "e_id")?;
+    let version: Option<i64> = get(row, "schedule_version")?;
+    Ok((
+        user_from_row(row)?,
+        event_type_id
+            .map(|_| event_type_from_columns(row, "e_"))
+            .transpose()?,
+        ScheduleVersion::new(version.unwrap_or(0)),
+    ))
+}
+
 pub(crate) fn account_from_row(row: &PgRow) -> StoreResult<Account> {
     Ok(Account {
         id: id(row, "id", AccountId::from_uuid)?,
@@ -154,29 +179,35 @@ pub(crate) fn user_from_row(row: &PgRow) -> StoreResult<User> {
 }
 
 pub(crate) fn event_type_from_row(row: &PgRow) -> StoreResult<EventType> {
+    event_type_from_columns(row, "")
+}
+
+/// An event type from the columns named `prefix` + the usual name (a joined row).
+pub(crate) fn event_type_from_columns(row: &PgRow, prefix: &str) -> StoreResult<EventType> {
+    let c = |name: &'static str| prefixed(prefix, name);
     Ok(EventType {
-        id: id(row, "id", EventTypeId::from_uuid)?,
-        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
-        user_id: id(row, "user_id", UserId::from_uuid)?,
+        id: id(row, &c("id"), EventTypeId::from_uuid)?,
+        tenant_id: id(row, &c("tenant_id"), TenantId::from_uuid)?,
+        user_id: id(row, &c("user_id"), UserId::from_uuid)?,
         fields: EventTypeFields {
-            name: parsed(row, "name", DisplayName::parse)?,
-            slug: parsed(row, "slug", Slug::parse)?,
-            description: parsed_opt(row, "description", LongText::parse)?,
-            duration: bounded(row, "duration", DurationMinutes::new)?,
-            slot_interval: bounded_opt(row, "slot_interval", DurationMinutes::new)?,
-            color: parsed(row, "color", |c| {
+            name: parsed(row, &c("name"), DisplayName::parse)?,
+            slug: parsed(row, &c("slug"), Slug::parse)?,
+            description: parsed_opt(row, &c("description"), LongText::parse)?,
+            duration: bounded(row, &c("duration"), DurationMinutes::new)?,
+            slot_interval: bounded_opt(row, &c("slot_interval"), DurationMinutes::new)?,
+            color: parsed(row, &c("color"), |c| {
                 serde_json::from_value::<EventColor>(serde_json::Value::String(c.to_owned()))
             })?,
-            location: json(row, "location")?,
-            custom_questions: json(row, "custom_questions")?,
-            reminder_settings: json(row, "reminder_settings")?,
-            setting_overrides: json_opt(row, "setting_overrides")?.unwrap_or_default(),
-            is_active: get(row, "is_active")?,
+            location: json(row, &c("location"))?,
+            custom_questions: json(row, &c("custom_questions"))?,
+            reminder_settings: json(row, &c("reminder_settings"))?,
+            setting_overrides: json_opt(row, &c("setting_overrides"))?.unwrap_or_default(),
+            is_active: get(row, &c("is_active"))?,
         },
-        archived_at: instant_opt(row, "archived_at")?,
-        booking_count: count(row, "booking_count")?,
-        created_at: instant(row, "created_at")?,
-        updated_at: instant(row, "updated_at")?,
+        archived_at: instant_opt(row, &c("archived_at"))?,
+        booking_count: count(row, &c("booking_count"))?,
+        created_at: instant(row, &c("created_at"))?,
+        updated_at: instant(row, &c("updated_at"))?,
     })
 }
 

@@ -17,7 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::types::Oid;
-use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueFormat, PgValueRef};
+use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueFormat, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
 /// Microseconds from the Unix epoch to PostgreSQL's epoch, 2000-01-01T00:00:00Z.
@@ -28,6 +28,7 @@ const POSTGRES_EPOCH_DATE: Date = Date::constant(2000, 1, 1);
 
 /// The built-in type ids (stable across PostgreSQL versions), so no lookup by name is needed.
 const TIMESTAMPTZ_OID: Oid = Oid(1184);
+const TIMESTAMPTZ_ARRAY_OID: Oid = Oid(1185);
 const DATE_OID: Oid = Oid(1082);
 
 /// A [`Timestamp`] bound to or read from a `timestamptz` column.
@@ -70,6 +71,12 @@ impl From<Timestamp> for PgTimestamp {
 impl Type<Postgres> for PgTimestamp {
     fn type_info() -> PgTypeInfo {
         PgTypeInfo::with_oid(TIMESTAMPTZ_OID)
+    }
+}
+
+impl PgHasArrayType for PgTimestamp {
+    fn array_type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(TIMESTAMPTZ_ARRAY_OID)
     }
 }
 

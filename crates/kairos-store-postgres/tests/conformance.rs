@@ -14,3 +14,28 @@ async fn open() -> Option<(PgStore, Cleanup)> {
 }
 
 kairos_store::conformance_tests!(open);
+
+/// Two stores on one database stand for two server processes.
+#[tokio::test]
+async fn cached_snapshots_follow_changes_from_any_store() {
+    let Some((database, cleanup)) = test_database::create().await else {
+        eprintln!("skipped: {} not set", test_database::URL_VARIABLE);
+        return;
+    };
+    let outcome = tokio::spawn(async move {
+        let second = PgStore::connect_with(database.options())
+            .await
+            .expect("second store");
+        kairos_store::conformance::cached_snapshots_follow_changes_from_any_store(
+            &database.store,
+            &second,
+        )
+        .await;
+        second.pool().close().await;
+    })
+    .await;
+    cleanup().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}

@@ -12,7 +12,7 @@ use kairos_store::transitions::{
 };
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::SqliteConnection;
@@ -58,6 +58,7 @@ pub(crate) async fn load_snapshot(
     let ignored = ignore.map(|id| id.to_string());
     let row = sqlx::query(
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
+            (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = ?1 AND v.user_id = ?2) AS schedule_version,
             (SELECT COALESCE(json_group_array(json_array(o.date, json(o.windows))), '[]')
                FROM (SELECT date, windows FROM scheduling_date_overrides
                      WHERE tenant_id = ?1 AND user_id = ?2 AND date >= ?3 AND date <= ?4 ORDER BY date) o) AS overrides,
@@ -88,7 +89,10 @@ pub(crate) async fn load_snapshot(
         sqlx::Row::try_get::<String, _>(&row, name)
             .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
     };
+    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
+        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
     Ok(ScheduleSnapshot {
+        version: ScheduleVersion::new(version.unwrap_or(0)),
         availability,
         overrides: kairos_store::packed::date_overrides_from_json(&column("overrides")?)?,
         blocked: kairos_store::packed::blocked_periods_from_json(&column("blocked")?)?,

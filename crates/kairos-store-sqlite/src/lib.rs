@@ -31,8 +31,9 @@ use kairos_store::{
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
     NewBooking, NewChange, NewOwner, NewTenant, NewUser, NotificationTemplate, OutboxCounts,
-    OutboxFor, OutboxMessage, Page, PageRequest, Principal, Role, ScheduleSnapshot, Store,
-    StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
+    OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
+    ScheduleSnapshot, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
+    UserUpdate,
 };
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -40,7 +41,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::rows::{
     account_from_row, availability_from_row, blocked_date_from_row, change_from_row,
-    event_type_from_row, json_text, tenant_from_row, to_seconds, user_from_row,
+    event_type_from_row, json_text, public_event_type_from_row, tenant_from_row, to_seconds,
+    user_from_row,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -237,8 +239,26 @@ async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) -> StoreResul
 
 const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.slug, e.description, e.duration, e.slot_interval, e.color, e.location,
         e.custom_questions, e.reminder_settings, e.setting_overrides, e.is_active, e.archived_at, e.created_at, e.updated_at,
-        (SELECT COUNT(*) FROM scheduling_bookings b WHERE b.tenant_id = e.tenant_id AND b.event_type_id = e.id) AS booking_count
+        e.booking_count
     FROM scheduling_event_types e";
+
+/// The public page's one read: tenant by slug, host by username, event type by slug (columns
+/// `e_…`) and the host's schedule version. Missing host or type rows come back as NULLs.
+const PUBLIC_EVENT_TYPE_SELECT: &str = "SELECT t.id AS t_id, t.slug AS t_slug, t.name AS t_name, t.created_at AS t_created_at,
+        u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url, u.is_active,
+        u.minimum_notice_hours, u.booking_window_days, u.buffer_before_mins, u.buffer_after_mins, u.daily_limit, u.weekly_limit,
+        u.default_duration, u.created_at, u.updated_at,
+        v.version AS schedule_version,
+        e.id AS e_id, e.tenant_id AS e_tenant_id, e.user_id AS e_user_id, e.name AS e_name, e.slug AS e_slug,
+        e.description AS e_description, e.duration AS e_duration, e.slot_interval AS e_slot_interval, e.color AS e_color,
+        e.location AS e_location, e.custom_questions AS e_custom_questions, e.reminder_settings AS e_reminder_settings,
+        e.setting_overrides AS e_setting_overrides, e.is_active AS e_is_active, e.archived_at AS e_archived_at,
+        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count
+    FROM tenants t
+    LEFT JOIN scheduling_users u ON u.tenant_id = t.id AND u.username = ?2
+    LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
+    LEFT JOIN scheduling_event_types e ON e.tenant_id = u.tenant_id AND e.user_id = u.id AND e.slug = ?3
+    WHERE t.slug = ?1";
 
 async fn fetch_event_type<'e, E>(
     executor: E,
@@ -527,6 +547,23 @@ impl Store for SqliteStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         user_from_row(&row)
+    }
+
+    async fn public_event_type(
+        &self,
+        tenant: &Slug,
+        username: &Username,
+        event_type: &Slug,
+    ) -> StoreResult<PublicEventType> {
+        let row = sqlx::query(PUBLIC_EVENT_TYPE_SELECT)
+            .bind(tenant.as_str())
+            .bind(username.as_str())
+            .bind(event_type.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_error)?
+            .ok_or(StoreError::NotFound)?;
+        public_event_type_from_row(&row)
     }
 
     async fn update_user(

@@ -14,13 +14,22 @@ use kairos_core::settings::{
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Principal, Role,
-    StoreError, StoreResult, Tenant, User,
+    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Principal,
+    PublicEventType, Role, ScheduleVersion, StoreError, StoreResult, Tenant, User,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+
+/// The name of column `name` in a row whose columns carry `prefix` (joined rows).
+fn prefixed(prefix: &str, name: &'static str) -> std::borrow::Cow<'static, str> {
+    if prefix.is_empty() {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(format!("{prefix}{name}"))
+    }
+}
 
 fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{column}: {error}"))
@@ -120,6 +129,28 @@ pub(crate) fn tenant_from_row(row: &SqliteRow) -> StoreResult<Tenant> {
     })
 }
 
+/// The joined row of [`crate::SqliteStore`]'s public event-type read: tenant columns `t_…`,
+/// host columns unprefixed, event type columns `e_…`, and `schedule_version`.
+pub(crate) fn public_event_type_from_row(row: &SqliteRow) -> StoreResult<PublicEventType> {
+    let tenant = Tenant {
+        id: parsed(row, "t_id", TenantId::from_str)?,
+        slug: parsed(row, "t_slug", Slug::parse)?,
+        name: parsed(row, "t_name", DisplayName::parse)?,
+        created_at: instant(row, "t_created_at")?,
+    };
+    let host_id: Option<String> = get(row, "id")?;
+    let event_type_id: Option<String> = get(row, "e_id")?;
+    let version: Option<i64> = get(row, "schedule_version")?;
+    Ok(PublicEventType {
+        tenant,
+        host: host_id.as_ref().map(|_| user_from_row(row)).transpose()?,
+        event_type: event_type_id
+            .map(|_| event_type_from_columns(row, "e_"))
+            .transpose()?,
+        schedule_version: host_id.map(|_| ScheduleVersion::new(version.unwrap_or(0))),
+    })
+}
+
 pub(crate) fn account_from_row(row: &SqliteRow) -> StoreResult<Account> {
     Ok(Account {
         id: parsed(row, "id", AccountId::from_str)?,
@@ -165,35 +196,41 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
 }
 
 pub(crate) fn event_type_from_row(row: &SqliteRow) -> StoreResult<EventType> {
-    let overrides: Option<String> = get(row, "setting_overrides")?;
-    let booking_count: i64 = get(row, "booking_count")?;
+    event_type_from_columns(row, "")
+}
+
+/// An event type from the columns named `prefix` + the usual name (a joined row).
+pub(crate) fn event_type_from_columns(row: &SqliteRow, prefix: &str) -> StoreResult<EventType> {
+    let c = |name: &'static str| prefixed(prefix, name);
+    let overrides: Option<String> = get(row, &c("setting_overrides"))?;
+    let booking_count: i64 = get(row, &c("booking_count"))?;
     Ok(EventType {
-        id: parsed(row, "id", EventTypeId::from_str)?,
-        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
-        user_id: parsed(row, "user_id", UserId::from_str)?,
+        id: parsed(row, &c("id"), EventTypeId::from_str)?,
+        tenant_id: parsed(row, &c("tenant_id"), TenantId::from_str)?,
+        user_id: parsed(row, &c("user_id"), UserId::from_str)?,
         fields: EventTypeFields {
-            name: parsed(row, "name", DisplayName::parse)?,
-            slug: parsed(row, "slug", Slug::parse)?,
-            description: parsed_opt(row, "description", LongText::parse)?,
-            duration: bounded(row, "duration", DurationMinutes::new)?,
-            slot_interval: bounded_opt(row, "slot_interval", DurationMinutes::new)?,
-            color: parsed(row, "color", |c| {
+            name: parsed(row, &c("name"), DisplayName::parse)?,
+            slug: parsed(row, &c("slug"), Slug::parse)?,
+            description: parsed_opt(row, &c("description"), LongText::parse)?,
+            duration: bounded(row, &c("duration"), DurationMinutes::new)?,
+            slot_interval: bounded_opt(row, &c("slot_interval"), DurationMinutes::new)?,
+            color: parsed(row, &c("color"), |c| {
                 serde_json::from_value::<EventColor>(serde_json::Value::String(c.to_owned()))
             })?,
-            location: json(row, "location")?,
-            custom_questions: json(row, "custom_questions")?,
-            reminder_settings: json(row, "reminder_settings")?,
+            location: json(row, &c("location"))?,
+            custom_questions: json(row, &c("custom_questions"))?,
+            reminder_settings: json(row, &c("reminder_settings"))?,
             setting_overrides: overrides
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
                 .map_err(|e| corrupt("setting_overrides", e))?
                 .unwrap_or_default(),
-            is_active: get(row, "is_active")?,
+            is_active: get(row, &c("is_active"))?,
         },
-        archived_at: instant_opt(row, "archived_at")?,
+        archived_at: instant_opt(row, &c("archived_at"))?,
         booking_count: booking_count.unsigned_abs(),
-        created_at: instant(row, "created_at")?,
-        updated_at: instant(row, "updated_at")?,
+        created_at: instant(row, &c("created_at"))?,
+        updated_at: instant(row, &c("updated_at"))?,
     })
 }
 

@@ -27,3 +27,31 @@ async fn open() -> Option<(SqliteStore, Cleanup)> {
 }
 
 kairos_store::conformance_tests!(open);
+
+/// Two stores on one database file stand for two server processes.
+#[tokio::test]
+async fn cached_snapshots_follow_changes_from_any_store() {
+    let path: PathBuf =
+        std::env::temp_dir().join(format!("kairos-test-{}.db", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", path.display());
+    let first = SqliteStore::connect(&url).await.expect("open sqlite");
+    let second = SqliteStore::connect(&url).await.expect("open sqlite again");
+    let outcome = tokio::spawn({
+        let (first, second) = (first.clone(), second.clone());
+        async move {
+            kairos_store::conformance::cached_snapshots_follow_changes_from_any_store(
+                &first, &second,
+            )
+            .await;
+        }
+    })
+    .await;
+    first.pool().close().await;
+    second.pool().close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}

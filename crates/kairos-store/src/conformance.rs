@@ -51,7 +51,9 @@ macro_rules! conformance_tests {
             outbox_retries_wait_and_failures_can_be_retried,
             cancelling_or_moving_drops_pending_reminders,
             notification_templates_round_trip_per_tenant,
-            released_claims_return_to_the_queue_uncounted
+            released_claims_return_to_the_queue_uncounted,
+            public_event_types_resolve_in_one_read,
+            schedule_versions_rise_with_every_snapshot_change
         );
     };
     (@each $open:path, $($check:ident),+) => {
@@ -1885,4 +1887,306 @@ pub async fn released_claims_return_to_the_queue_uncounted(store: &dyn Store) {
         again[0].message.attempts, 1,
         "the released attempt is not counted"
     );
+}
+
+fn same<T: serde::Serialize>(left: &T, right: &T) -> bool {
+    serde_json::to_value(left).expect("json") == serde_json::to_value(right).expect("json")
+}
+
+/// A public event-type address resolves in one call to the same rows the single lookups give,
+/// with the host's schedule version; what is missing comes back as such, per tenant.
+pub async fn public_event_types_resolve_in_one_read(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let other = tenant(store, "other").await;
+    let page = store
+        .public_event_type(&slug("acme"), &username("owner"), &slug("intro"))
+        .await
+        .expect("page");
+    assert!(same(&page.tenant, &acme.tenant));
+    let host = page.host.expect("host");
+    assert!(same(
+        &host,
+        &store
+            .user(acme.tenant.id, acme.user.id)
+            .await
+            .expect("user")
+    ));
+    let event_type = page.event_type.expect("event type");
+    assert!(same(&event_type, &intro));
+    let snapshot = store
+        .schedule_snapshot(
+            acme.tenant.id,
+            acme.user.id,
+            instant("2030-01-07T00:00:00Z"),
+            instant("2030-01-08T00:00:00Z"),
+            None,
+        )
+        .await
+        .expect("snapshot");
+    assert_eq!(page.schedule_version, Some(snapshot.version));
+
+    let no_type = store
+        .public_event_type(&slug("acme"), &username("owner"), &slug("nope"))
+        .await
+        .expect("page without type");
+    assert!(no_type.host.is_some());
+    assert!(no_type.event_type.is_none());
+    let no_host = store
+        .public_event_type(&slug("acme"), &username("nobody"), &slug("intro"))
+        .await
+        .expect("page without host");
+    assert!(no_host.host.is_none() && no_host.event_type.is_none());
+    assert!(no_host.schedule_version.is_none());
+    expect_not_found(
+        store
+            .public_event_type(&slug("nowhere"), &username("owner"), &slug("intro"))
+            .await,
+    );
+    // The other tenant also has an "owner", but not acme's event type.
+    let elsewhere = store
+        .public_event_type(&slug("other"), &username("owner"), &slug("intro"))
+        .await
+        .expect("other tenant's page");
+    assert_eq!(elsewhere.host.expect("other owner").id, other.user.id);
+    assert!(elsewhere.event_type.is_none());
+
+    store
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &no_messages,
+        )
+        .await
+        .expect("booking");
+    let counted = store
+        .public_event_type(&slug("acme"), &username("owner"), &slug("intro"))
+        .await
+        .expect("page after booking");
+    assert_eq!(counted.event_type.expect("type").booking_count, 1);
+    assert_eq!(
+        store
+            .event_type(acme.tenant.id, intro.id)
+            .await
+            .expect("type")
+            .booking_count,
+        1
+    );
+}
+
+async fn version_of(store: &dyn Store, tenant_slug: &str, handle: &str) -> crate::ScheduleVersion {
+    store
+        .public_event_type(&slug(tenant_slug), &username(handle), &slug("intro"))
+        .await
+        .expect("page")
+        .schedule_version
+        .expect("host")
+}
+
+/// Every change to what a snapshot holds raises the host's schedule version, in the same
+/// transaction; other hosts' versions stay.
+pub async fn schedule_versions_rise_with_every_snapshot_change(store: &dyn Store) {
+    let (acme, intro) = booked_type(store).await;
+    let tenant_id = acme.tenant.id;
+    let host = acme.user.id;
+    let bystander = store
+        .create_user(tenant_id, Actor::SYSTEM, new_user("bystander"))
+        .await
+        .expect("second host");
+    let bystander_version = version_of(store, "acme", "bystander").await;
+    let mut seen = version_of(store, "acme", "owner").await;
+    let mut raised = async |what: &str| {
+        let now = version_of(store, "acme", "owner").await;
+        assert!(
+            now > seen,
+            "{what} did not raise the version ({seen:?} → {now:?})"
+        );
+        seen = now;
+    };
+
+    let booking = store
+        .create_booking(
+            tenant_id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &no_messages,
+        )
+        .await
+        .expect("booking");
+    raised("a booking").await;
+    let moved = store
+        .reschedule_booking(
+            tenant_id,
+            Actor::SYSTEM,
+            booking.id,
+            instant("2029-01-01T00:00:00Z"),
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &allow_all,
+            &no_messages,
+        )
+        .await
+        .expect("reschedule");
+    raised("a reschedule").await;
+    store
+        .cancel_booking(
+            tenant_id,
+            Actor::SYSTEM,
+            moved.id,
+            kairos_core::booking::CancelledBy::Host,
+            None,
+            &no_messages,
+        )
+        .await
+        .expect("cancel");
+    raised("a cancellation").await;
+    store
+        .put_availability(
+            tenant_id,
+            Actor::SYSTEM,
+            host,
+            AvailabilityUpdate {
+                timezone: zone("UTC"),
+                weekly_schedule: WeeklySchedule::empty(),
+            },
+        )
+        .await
+        .expect("availability");
+    raised("new weekly hours").await;
+    let day_off = DateOverride {
+        date: date(2030, 1, 9),
+        windows: DayWindows::none(),
+    };
+    store
+        .put_date_override(tenant_id, Actor::SYSTEM, host, day_off)
+        .await
+        .expect("override");
+    raised("a date override").await;
+    store
+        .delete_date_override(tenant_id, Actor::SYSTEM, host, date(2030, 1, 9))
+        .await
+        .expect("delete override");
+    raised("removing a date override").await;
+    let blocked = store
+        .create_blocked_date(
+            tenant_id,
+            Actor::SYSTEM,
+            host,
+            NewBlockedDate {
+                period: BlockedPeriod::new(date(2030, 2, 1), date(2030, 2, 3), None)
+                    .expect("period"),
+                reason: None,
+            },
+        )
+        .await
+        .expect("blocked");
+    raised("a blocked date").await;
+    store
+        .delete_blocked_date(tenant_id, Actor::SYSTEM, blocked.id)
+        .await
+        .expect("unblock");
+    raised("removing a blocked date").await;
+
+    assert_eq!(
+        version_of(store, "acme", "bystander").await,
+        bystander_version,
+        "another host's changes leave a host's version alone"
+    );
+    assert_eq!(
+        store
+            .event_type(tenant_id, intro.id)
+            .await
+            .expect("type")
+            .booking_count,
+        2,
+        "the booking and its rescheduled copy"
+    );
+    let _ = bystander;
+}
+
+/// A [`crate::SnapshotCache`] in front of one store serves a kept snapshot only while nothing
+/// changed, and a fresh one after a booking or new hours, whether the change came through the
+/// same store or another store on the same database (another server process).
+pub async fn cached_snapshots_follow_changes_from_any_store(first: &dyn Store, second: &dyn Store) {
+    let (acme, intro) = booked_type(first).await;
+    let cache = crate::SnapshotCache::new(16);
+    let key = crate::SnapshotKey {
+        tenant: acme.tenant.id,
+        host: acme.user.id,
+        span_start: instant("2030-01-07T00:00:00Z"),
+        span_end: instant("2030-01-14T00:00:00Z"),
+    };
+    let listed = cache
+        .snapshot(first, key, version_of(first, "acme", "owner").await)
+        .await
+        .expect("first listing");
+    assert!(listed.bookings.is_empty());
+    let again = cache
+        .snapshot(first, key, version_of(first, "acme", "owner").await)
+        .await
+        .expect("unchanged listing");
+    assert!(
+        std::sync::Arc::ptr_eq(&listed, &again),
+        "nothing changed: served from memory"
+    );
+
+    first
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-07T10:00:00Z", 30),
+            &allow_all,
+            &no_messages,
+        )
+        .await
+        .expect("booking through the same store");
+    let after_booking = cache
+        .snapshot(first, key, version_of(first, "acme", "owner").await)
+        .await
+        .expect("listing after a booking");
+    assert_eq!(after_booking.bookings.len(), 1);
+
+    second
+        .create_booking(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            new_booking(&intro, "2030-01-08T10:00:00Z", 30),
+            &allow_all,
+            &no_messages,
+        )
+        .await
+        .expect("booking through another store");
+    let after_other_booking = cache
+        .snapshot(first, key, version_of(first, "acme", "owner").await)
+        .await
+        .expect("listing after another store's booking");
+    assert_eq!(after_other_booking.bookings.len(), 2);
+
+    second
+        .put_availability(
+            acme.tenant.id,
+            Actor::SYSTEM,
+            acme.user.id,
+            AvailabilityUpdate {
+                timezone: zone("Asia/Tokyo"),
+                weekly_schedule: WeeklySchedule::empty(),
+            },
+        )
+        .await
+        .expect("hours through another store");
+    let after_hours = cache
+        .snapshot(first, key, version_of(first, "acme", "owner").await)
+        .await
+        .expect("listing after new hours");
+    assert_eq!(after_hours.availability.timezone.as_str(), "Asia/Tokyo");
+    assert_eq!(
+        after_hours.availability.weekly_schedule,
+        WeeklySchedule::empty()
+    );
+    let kept = cache
+        .snapshot(first, key, version_of(second, "acme", "owner").await)
+        .await
+        .expect("unchanged again");
+    assert!(std::sync::Arc::ptr_eq(&after_hours, &kept));
 }

@@ -17,6 +17,7 @@ mod error;
 mod models;
 mod outbox;
 pub mod packed;
+mod snapshot_cache;
 pub mod transitions;
 
 use async_trait::async_trait;
@@ -33,6 +34,7 @@ use kairos_core::text::{Slug, Username};
 pub use error::StoreError;
 pub use models::*;
 pub use outbox::*;
+pub use snapshot_cache::{SnapshotCache, SnapshotKey};
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -92,6 +94,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// A host by username.
     async fn user_by_username(&self, tenant: TenantId, username: &Username) -> StoreResult<User>;
+
+    /// Resolves a public event-type address in one database read: the tenant by slug (or
+    /// `NotFound`), its host by username, that host's event type by slug, and the host's
+    /// [`ScheduleVersion`] for [`SnapshotCache`].
+    async fn public_event_type(
+        &self,
+        tenant: &Slug,
+        username: &Username,
+        event_type: &Slug,
+    ) -> StoreResult<PublicEventType>;
 
     /// Replaces a host's profile fields and settings.
     async fn update_user(

@@ -417,9 +417,46 @@ impl<T> Page<T> {
     }
 }
 
+/// A host's schedule version: a counter the database raises (by trigger, in the writing
+/// transaction) on every change to what a [`ScheduleSnapshot`] holds — the host's confirmed
+/// bookings, weekly hours, date overrides and blocked dates. While it reads the same, a
+/// snapshot read at it is still exact, whichever process made the changes. Versions of one host
+/// only grow and never repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScheduleVersion(i64);
+
+impl ScheduleVersion {
+    /// The version as stored.
+    pub const fn new(value: i64) -> Self {
+        Self(value)
+    }
+
+    /// The stored counter.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// What a public event-type address (tenant slug, username, event-type slug) leads to, read
+/// in one go for the public pages. The host and the event type are whatever rows exist:
+/// inactive hosts and archived or inactive types included, for the caller to judge.
+#[derive(Debug, Clone)]
+pub struct PublicEventType {
+    pub tenant: Tenant,
+    /// The tenant's host with that username, if there is one.
+    pub host: Option<User>,
+    /// That host's event type with that slug, if there is one.
+    pub event_type: Option<EventType>,
+    /// The host's schedule version, read with the rows above (`None` without a host).
+    pub schedule_version: Option<ScheduleVersion>,
+}
+
 /// Everything the slot engine needs about one host, read in one consistent snapshot.
 #[derive(Debug, Clone)]
 pub struct ScheduleSnapshot {
+    /// The host's schedule version, read before (or with) the rest: the snapshot holds at
+    /// least every change up to it.
+    pub version: ScheduleVersion,
     pub availability: Availability,
     /// Overrides of the host-local dates the span touches (one day of margin each side).
     pub overrides: Vec<DateOverride>,

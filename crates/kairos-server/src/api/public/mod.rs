@@ -6,7 +6,7 @@ mod pages;
 mod slots;
 
 use kairos_core::text::{Slug, Username};
-use kairos_store::{EventType, Tenant, User};
+use kairos_store::{EventType, ScheduleVersion, Tenant, User};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
@@ -62,6 +62,52 @@ pub(crate) async fn bookable_event_type(
         .map_err(ApiError::from_store("event type"))?;
     ensure_bookable(&event_type)?;
     Ok(event_type)
+}
+
+/// A bookable event type with its active host and tenant, and the host's schedule version.
+pub(crate) struct BookablePage {
+    pub host: User,
+    pub event_type: EventType,
+    pub schedule_version: ScheduleVersion,
+}
+
+/// Resolves tenant, active host and bookable event type in one store call, with the same
+/// answers as [`tenant`], [`host`] and [`bookable_event_type`] one after the other.
+pub(crate) async fn public_event_type(
+    state: &AppState,
+    tenant_slug: &str,
+    username: &str,
+    event_slug: &str,
+) -> Result<BookablePage, ApiError> {
+    let tenant_slug = Slug::parse(tenant_slug).map_err(|_| ApiError::NotFound("tenant"))?;
+    let (Ok(username), Ok(event_slug)) = (Username::parse(username), Slug::parse(event_slug))
+    else {
+        // A malformed username or slug: the step-by-step lookups give the same answer.
+        let tenant = tenant(state, tenant_slug.as_str()).await?;
+        let host = host(state, &tenant, username).await?;
+        return Err(bookable_event_type(state, &host, event_slug)
+            .await
+            .err()
+            .unwrap_or(ApiError::NotFound("event type")));
+    };
+    let page = state
+        .store
+        .public_event_type(&tenant_slug, &username, &event_slug)
+        .await
+        .map_err(ApiError::from_store("tenant"))?;
+    let (Some(host), Some(version)) = (page.host, page.schedule_version) else {
+        return Err(ApiError::NotFound("host"));
+    };
+    if !host.is_active {
+        return Err(ApiError::NotFound("host"));
+    }
+    let event_type = page.event_type.ok_or(ApiError::NotFound("event type"))?;
+    ensure_bookable(&event_type)?;
+    Ok(BookablePage {
+        host,
+        event_type,
+        schedule_version: version,
+    })
 }
 
 /// Archived or deactivated event types take no bookings.

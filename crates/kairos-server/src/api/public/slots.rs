@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{bookable_event_type, host, tenant};
+use super::public_event_type;
 use crate::booking::{MAX_SLOT_DAYS, SlotsBody, list_slots};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
@@ -95,11 +95,18 @@ async fn get_slots(
             TimeZoneName::parse(zone).map_err(|e| ApiError::bad_request("timezone", e.message()))
         })
         .transpose()?;
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_type = bookable_event_type(&state, &host, &event_slug).await?;
-    let zone = zone.unwrap_or_else(|| host.timezone.clone());
+    let page = public_event_type(&state, &tenant_slug, &username, &event_slug).await?;
+    let zone = zone.unwrap_or_else(|| page.host.timezone.clone());
     Ok(Json(
-        list_slots(&state, &host, &event_type, &zone, from, to).await?,
+        list_slots(
+            &state,
+            &page.host,
+            &page.event_type,
+            page.schedule_version,
+            &zone,
+            from,
+            to,
+        )
+        .await?,
     ))
 }
