@@ -134,16 +134,27 @@ pub async fn list_slots(
     from: Date,
     to: Date,
 ) -> Result<SlotsBody, ApiError> {
-    let days = free_slot_days(state, host, event_type, invitee_zone, from, to).await?;
+    let days = free_slot_days(
+        state,
+        host,
+        event_type,
+        Some(version),
+        invitee_zone,
+        from,
+        to,
+    )
+    .await?;
     Ok(slot_days_body(invitee_zone, days))
 }
 
 /// The free slots of an event type on the invitee-local dates `[from, to]`, grouped by those
-/// dates (the days without a free slot are left out).
+/// dates (the days without a free slot are left out). With the host's schedule `version` as
+/// just read, a cached snapshot at that version is used; without it, a fresh one is read.
 pub async fn free_slot_days(
     state: &AppState,
     host: &User,
     event_type: &EventType,
+    version: Option<ScheduleVersion>,
     invitee_zone: &TimeZoneName,
     from: Date,
     to: Date,
@@ -158,10 +169,20 @@ pub async fn free_slot_days(
         span_start,
         span_end,
     };
-    let snapshot = state
-        .snapshots
-        .snapshot(state.store.as_ref(), key, version)
-        .await?;
+    let snapshot = match version {
+        Some(version) => {
+            state
+                .snapshots
+                .snapshot(state.store.as_ref(), key, version)
+                .await?
+        }
+        None => std::sync::Arc::new(
+            state
+                .store
+                .schedule_snapshot(key.tenant, key.host, key.span_start, key.span_end, None)
+                .await?,
+        ),
+    };
     let slots: Vec<Slot> =
         engine(&snapshot, &rules, state.clock.now(), None).available_slots(start, end);
     Ok(group_by_local_date(&slots, invitee_zone.time_zone()))

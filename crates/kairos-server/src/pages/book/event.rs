@@ -105,7 +105,16 @@ pub(super) async fn month_calendar(
     let window = i64::from(rules_for(host, event_type).booking_window_days.get());
     let last_month = today.saturating_add(window.days()).first_of_month();
     let month = month.min(last_month);
-    let days = free_slot_days(state, host, event_type, zone, month, month.last_of_month()).await?;
+    let days = free_slot_days(
+        state,
+        host,
+        event_type,
+        None,
+        zone,
+        month,
+        month.last_of_month(),
+    )
+    .await?;
     Ok(CalendarView::build(
         &CalendarInput {
             links,
@@ -429,7 +438,7 @@ async fn get_booking_form(
     let date = start
         .to_zoned_datetime(chosen.zone.time_zone().clone())
         .date();
-    let free = free_slot_days(&state, &host, &event_type, &chosen.zone, date, date).await?;
+    let free = free_slot_days(&state, &host, &event_type, None, &chosen.zone, date, date).await?;
     let still_free = free
         .iter()
         .flat_map(|day| day.slots.iter())
