@@ -20,6 +20,7 @@ use kairos_core::clock::Clock;
 use kairos_core::ids::TenantId;
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_store::{ClaimedMessage, Delivery, Store, StoreError};
+use serde::Deserialize;
 use tokio::sync::Notify;
 
 use crate::message::{Mailbox, MessageId, compose};
@@ -211,7 +212,7 @@ impl OutboxWorker {
         overrides: &mut HashMap<(TenantId, NotificationKind, Audience), Option<TemplateOverride>>,
     ) -> Delivery {
         let message = &claimed.message;
-        let notification: Notification = match serde_json::from_value(message.payload.clone()) {
+        let notification = match Notification::deserialize(&message.payload) {
             Ok(notification) => notification,
             Err(error) => {
                 return Delivery::Failed {

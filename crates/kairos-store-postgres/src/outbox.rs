@@ -13,7 +13,7 @@ use kairos_core::ids::{BookingId, OutboxId, TenantId};
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
-    OutboxCounts, OutboxMessage, OutboxStatus, StoreError, StoreResult,
+    OutboxCounts, OutboxMessage, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::Row;
@@ -294,14 +294,11 @@ impl PgStore {
         let mut counts = OutboxCounts::default();
         for row in rows {
             let status: String = row.try_get("status").map_err(map_error)?;
-            let status = OutboxStatus::parse(&status)
-                .map_err(|e| StoreError::Corrupt(format!("status: {e}")))?;
-            let n: i64 = row.try_get("n").map_err(map_error)?;
-            let due: i64 = row.try_get("due").map_err(map_error)?;
-            counts
-                .by_status
-                .insert(status.as_str(), u64::try_from(n).unwrap_or(0));
-            counts.due += u64::try_from(due).unwrap_or(0);
+            counts.add_row(
+                &status,
+                row.try_get("n").map_err(map_error)?,
+                row.try_get("due").map_err(map_error)?,
+            )?;
         }
         Ok(counts)
     }

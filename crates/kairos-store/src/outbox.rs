@@ -196,6 +196,20 @@ pub struct OutboxCounts {
     pub due: u64,
 }
 
+impl OutboxCounts {
+    /// Adds one `GROUP BY status` row as a backend read it: the stored status, how many
+    /// messages have it, and how many of those are due.
+    pub fn add_row(&mut self, status: &str, count: i64, due: i64) -> Result<(), crate::StoreError> {
+        let status = OutboxStatus::parse(status)
+            .map_err(|e| crate::StoreError::Corrupt(format!("status: {e}")))?;
+        let count = u64::try_from(count).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let due = u64::try_from(due).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        *self.by_status.entry(status.as_str()).or_default() += count;
+        self.due += due;
+        Ok(())
+    }
+}
+
 /// A tenant's own wording for one notification type and audience; `None` keeps the built-in
 /// default.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
