@@ -92,6 +92,10 @@ id_type!(
     ChangeId
 );
 id_type!(
+    /// A signed-in browser session of the admin console.
+    SessionId
+);
+id_type!(
     /// A message in the notification outbox.
     OutboxId
 );

@@ -40,4 +40,28 @@
   if (errors) {
     errors.focus();
   }
+  // Copy buttons (the console's booking link): copy the named field's text, say so briefly.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) {
+        return;
+      }
+      var label = button.textContent;
+      var copied = function () {
+        button.textContent = "Copied";
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(field.value).then(copied, function () {
+          field.select();
+        });
+      } else {
+        field.select();
+        if (document.execCommand && document.execCommand("copy")) {
+          copied();
+        }
+      }
+    });
+  });
 })();

@@ -44,8 +44,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
-    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, TenantId,
-    UserId,
+    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, SessionId,
+    TenantId, UserId,
 };
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::schedule::DateOverride;
@@ -55,10 +55,10 @@ use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
-    NewBooking, NewChange, NewOwner, NewTenant, NewUser, NotificationTemplate, OutboxCounts,
-    OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
-    ScheduleSnapshot, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
-    UserUpdate,
+    NewBooking, NewChange, NewOwner, NewSession, NewTenant, NewUser, NotificationTemplate,
+    OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
+    ScheduleSnapshot, SessionPrincipal, Store, StoreError, StoreResult, Tenant, TenantWithOwner,
+    User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -589,6 +589,90 @@ impl Store for PgStore {
             role: Role::parse(&role)?,
             user_id: user_id.map(UserId::from_uuid),
         })
+    }
+
+    async fn create_session(&self, tenant: TenantId, session: NewSession) -> StoreResult<()> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND expires_at <= $2")
+            .bind(tenant.as_uuid())
+            .bind(PgTimestamp(session.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, tenant_id, account_id, digest, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(SessionId::new().as_uuid())
+        .bind(tenant.as_uuid())
+        .bind(session.account_id.as_uuid())
+        .bind(session.digest.as_slice())
+        .bind(&session.csrf_token)
+        .bind(PgTimestamp(session.created_at))
+        .bind(PgTimestamp(session.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await
+    }
+
+    async fn session_principal(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+    ) -> StoreResult<SessionPrincipal> {
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        // Step 1, before any tenant is known: sessions carries no row-level security.
+        let session = sqlx::query(
+            "SELECT tenant_id, account_id, csrf_token, expires_at FROM sessions
+             WHERE digest = $1 AND expires_at > $2",
+        )
+        .bind(digest.as_slice())
+        .bind(PgTimestamp(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        let tenant_id = TenantId::from_uuid(session.try_get("tenant_id").map_err(map_error)?);
+        let account_id = AccountId::from_uuid(session.try_get("account_id").map_err(map_error)?);
+        let csrf_token: String = session.try_get("csrf_token").map_err(map_error)?;
+        let PgTimestamp(expires_at) = session.try_get("expires_at").map_err(map_error)?;
+        // Step 2: the account and its profile, under that tenant's context.
+        self.enter_tenant(&mut tx, tenant_id).await?;
+        let row = sqlx::query(
+            "SELECT a.role, u.id AS user_id
+             FROM accounts a
+             LEFT JOIN scheduling_users u ON u.tenant_id = a.tenant_id AND u.account_id = a.id
+             WHERE a.tenant_id = $1 AND a.id = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(account_id.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        let role: String = row.try_get("role").map_err(map_error)?;
+        let user_id: Option<uuid::Uuid> = row.try_get("user_id").map_err(map_error)?;
+        commit(tx).await?;
+        Ok(SessionPrincipal {
+            principal: Principal {
+                tenant_id,
+                account_id,
+                role: Role::parse(&role)?,
+                user_id: user_id.map(UserId::from_uuid),
+            },
+            csrf_token,
+            expires_at,
+        })
+    }
+
+    async fn delete_session(&self, digest: &[u8; 32]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE digest = $1")
+            .bind(digest.as_slice())
+            .execute(&self.pool)
+            .await
+            .map_err(map_error)?;
+        Ok(())
     }
 
     async fn create_user(

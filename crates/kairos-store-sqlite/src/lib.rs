@@ -19,8 +19,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{
-    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, TenantId,
-    UserId,
+    AccountId, ApiTokenId, BlockedDateId, BookingId, ChangeId, EventTypeId, OutboxId, SessionId,
+    TenantId, UserId,
 };
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::schedule::DateOverride;
@@ -30,10 +30,10 @@ use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
-    NewBooking, NewChange, NewOwner, NewTenant, NewUser, NotificationTemplate, OutboxCounts,
-    OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
-    ScheduleSnapshot, Store, StoreError, StoreResult, Tenant, TenantWithOwner, User, UserFilter,
-    UserUpdate,
+    NewBooking, NewChange, NewOwner, NewSession, NewTenant, NewUser, NotificationTemplate,
+    OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
+    ScheduleSnapshot, SessionPrincipal, Store, StoreError, StoreResult, Tenant, TenantWithOwner,
+    User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -466,6 +466,66 @@ impl Store for SqliteStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         rows::principal_from_row(&row)
+    }
+
+    async fn create_session(&self, tenant: TenantId, session: NewSession) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = ? AND expires_at <= ?")
+            .bind(tenant.to_string())
+            .bind(to_seconds(session.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, tenant_id, account_id, digest, csrf_token, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(SessionId::new().to_string())
+        .bind(tenant.to_string())
+        .bind(session.account_id.to_string())
+        .bind(session.digest.as_slice())
+        .bind(&session.csrf_token)
+        .bind(to_seconds(session.created_at))
+        .bind(to_seconds(session.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await
+    }
+
+    async fn session_principal(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+    ) -> StoreResult<SessionPrincipal> {
+        let row = sqlx::query(
+            "SELECT s.tenant_id, s.account_id, s.csrf_token, s.expires_at, a.role, u.id AS user_id
+             FROM sessions s
+             JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+             LEFT JOIN scheduling_users u ON u.tenant_id = s.tenant_id AND u.account_id = s.account_id
+             WHERE s.digest = ? AND s.expires_at > ?",
+        )
+        .bind(digest.as_slice())
+        .bind(to_seconds(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        Ok(SessionPrincipal {
+            principal: rows::principal_from_row(&row)?,
+            csrf_token: rows::get(&row, "csrf_token")?,
+            expires_at: rows::from_seconds(rows::get(&row, "expires_at")?)?,
+        })
+    }
+
+    async fn delete_session(&self, digest: &[u8; 32]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE digest = ?")
+            .bind(digest.as_slice())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        commit(tx).await
     }
 
     async fn create_user(

@@ -35,7 +35,7 @@ fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{column}: {error}"))
 }
 
-fn get<'r, T>(row: &'r SqliteRow, column: &str) -> StoreResult<T>
+pub(crate) fn get<'r, T>(row: &'r SqliteRow, column: &str) -> StoreResult<T>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {

@@ -14,8 +14,8 @@ use kairos_core::zone::TimeZoneName;
 
 use crate::{
     Actor, ArchivedFilter, AvailabilityUpdate, ChangeFilter, DeleteOutcome, EventTypeFields,
-    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewTenant, NewUser,
-    PageRequest, Role, Store, StoreError, TenantWithOwner, UserFilter, UserUpdate,
+    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewSession, NewTenant,
+    NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner, UserFilter, UserUpdate,
 };
 
 /// Instantiates every conformance check as a `#[tokio::test]` for one backend.
@@ -28,6 +28,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $open,
             tenant_slugs_are_unique,
             tokens_resolve_to_their_principal_only_by_digest,
+            sessions_resolve_until_they_expire_or_end,
             users_round_trip_and_usernames_are_unique_per_tenant,
             user_lists_are_paginated,
             event_types_round_trip_and_slugs_are_unique_per_host,
@@ -248,6 +249,69 @@ pub async fn tokens_resolve_to_their_principal_only_by_digest(store: &dyn Store)
         .expect("by email");
     assert_eq!(found.id, member.id);
     assert_eq!(hash, "h");
+}
+
+/// Sessions resolve by digest to their principal and CSRF token until they expire or are
+/// ended; creating a session sweeps the tenant's expired ones.
+pub async fn sessions_resolve_until_they_expire_or_end(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let other = tenant(store, "other").await;
+    let now = jiff::Timestamp::from_second(2_000_000_000).expect("a valid instant");
+    let hour = jiff::SignedDuration::from_hours(1);
+    let session = |account_id, digest, created_at: jiff::Timestamp| NewSession {
+        account_id,
+        digest,
+        csrf_token: format!("csrf-{}", digest[0]),
+        created_at,
+        expires_at: created_at + hour,
+    };
+    store
+        .create_session(acme.tenant.id, session(acme.account.id, [1; 32], now))
+        .await
+        .expect("session");
+    store
+        .create_session(other.tenant.id, session(other.account.id, [2; 32], now))
+        .await
+        .expect("other session");
+
+    let live = store
+        .session_principal(&[1; 32], now + jiff::SignedDuration::from_mins(59))
+        .await
+        .expect("live session");
+    assert_eq!(live.principal.tenant_id, acme.tenant.id);
+    assert_eq!(live.principal.account_id, acme.account.id);
+    assert_eq!(live.principal.role, Role::Owner);
+    assert_eq!(live.principal.user_id, Some(acme.user.id));
+    assert_eq!(live.csrf_token, "csrf-1");
+    assert_eq!(live.expires_at, now + hour);
+    expect_not_found(store.session_principal(&[1; 32], now + hour).await);
+    expect_not_found(store.session_principal(&[9; 32], now).await);
+
+    // A later login sweeps the expired session of its own tenant only.
+    store
+        .create_session(
+            acme.tenant.id,
+            session(acme.account.id, [3; 32], now + hour + hour),
+        )
+        .await
+        .expect("later session");
+    expect_not_found(store.session_principal(&[1; 32], now).await);
+    assert_eq!(
+        store
+            .session_principal(&[2; 32], now)
+            .await
+            .expect("other tenant's session is kept")
+            .principal
+            .tenant_id,
+        other.tenant.id
+    );
+
+    store.delete_session(&[3; 32]).await.expect("logout");
+    expect_not_found(store.session_principal(&[3; 32], now + hour + hour).await);
+    store
+        .delete_session(&[3; 32])
+        .await
+        .expect("ending an ended session is fine");
 }
 
 /// Host profiles read back as written; usernames are unique within a tenant only.

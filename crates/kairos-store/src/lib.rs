@@ -74,6 +74,21 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Resolves a token digest to who it acts for, or `NotFound`.
     async fn principal_for_token(&self, digest: &[u8; 32]) -> StoreResult<Principal>;
 
+    /// Stores an admin-console session for an account of `tenant` (and drops that tenant's
+    /// sessions that expired before `session.created_at`).
+    async fn create_session(&self, tenant: TenantId, session: NewSession) -> StoreResult<()>;
+
+    /// Resolves a session digest to who it acts for while it lasts: `NotFound` when there is no
+    /// such session or it expired at or before `now`.
+    async fn session_principal(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+    ) -> StoreResult<SessionPrincipal>;
+
+    /// Ends a session (logout). Ending one that does not exist is not an error.
+    async fn delete_session(&self, digest: &[u8; 32]) -> StoreResult<()>;
+
     // --- scheduling users (host profiles) ----------------------------------------------------
 
     /// Creates a host profile and its availability (the given zone, Mon–Fri 09:00–17:00).

@@ -121,6 +121,25 @@ pub struct NewApiToken {
     pub digest: [u8; 32],
 }
 
+/// A new admin-console session: the SHA-256 digest of the cookie secret (the secret itself is
+/// never stored) and the session's CSRF token, which forms echo back.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub account_id: AccountId,
+    pub digest: [u8; 32],
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// A live session: who it acts for and the token its forms must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionPrincipal {
+    pub principal: Principal,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
 /// Who a credential acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {

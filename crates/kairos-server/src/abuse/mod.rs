@@ -140,17 +140,30 @@ pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiE
     if request.method().is_safe() {
         return Ok(request);
     }
-    if !is_allowed_origin(request.headers(), &guard.public_origin) {
-        let headers = request.headers();
-        tracing::debug!(
-            origin = ?headers.get(header::ORIGIN),
-            referer = ?headers.get(header::REFERER),
-            "refused a cross-origin public write"
-        );
-        return Err(ApiError::Forbidden(
-            "cross-origin request refused".to_owned(),
-        ));
+    check_origin(guard, &request)?;
+    rate_limit(guard, request).await
+}
+
+/// The Origin check alone: refuses (403) an unsafe request whose `Origin` (or, without one,
+/// `Referer`) is not the public origin. Safe methods pass.
+pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), ApiError> {
+    if request.method().is_safe() || is_allowed_origin(request.headers(), &guard.public_origin) {
+        return Ok(());
     }
+    let headers = request.headers();
+    tracing::debug!(
+        origin = ?headers.get(header::ORIGIN),
+        referer = ?headers.get(header::REFERER),
+        "refused a cross-origin write"
+    );
+    Err(ApiError::Forbidden(
+        "cross-origin request refused".to_owned(),
+    ))
+}
+
+/// The per-client rate limit alone (whatever the method): the request back while the client
+/// is under its limit, 429 once it is over.
+pub async fn rate_limit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiError> {
     let (mut parts, body) = request.into_parts();
     let peer = match ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, &()).await {
         Ok(ConnectInfo(peer)) => peer,

@@ -10,6 +10,7 @@
 //! - A booking's manage token travels only in its links and hidden form fields; pages send
 //!   `Referrer-Policy: same-origin` so it never leaks to another site.
 
+pub mod admin;
 pub mod assets;
 mod book;
 pub mod calendar;
@@ -30,7 +31,8 @@ use crate::state::AppState;
 pub fn router(abuse: AbuseGuard) -> Router<AppState> {
     Router::new()
         .merge(book::router())
-        .layer(middleware::from_fn_with_state(abuse, guard_pages))
+        .layer(middleware::from_fn_with_state(abuse.clone(), guard_pages))
+        .merge(admin::router(abuse))
         .merge(assets::router())
 }
 
@@ -40,6 +42,13 @@ async fn guard_pages(State(guard): State<AbuseGuard>, request: Request, next: Ne
         Ok(request) => next.run(request).await,
         Err(refusal) => PageError::from(refusal).into_response(),
     };
+    set_page_headers(&mut response);
+    response
+}
+
+/// The headers every page carries: a strict content security policy, no referrer to other
+/// sites, no sniffing, and no caching unless the handler chose otherwise.
+fn set_page_headers(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -58,7 +67,6 @@ async fn guard_pages(State(guard): State<AbuseGuard>, request: Request, next: Ne
     headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
-    response
 }
 
 /// Renders a template, or a 500 page when rendering fails (a bug: templates are checked at

@@ -1,7 +1,9 @@
 //! End-to-end tests of the admin API against the real server, on SQLite and PostgreSQL.
 
 mod booking;
+mod console;
 mod helpers;
+mod html;
 mod notifications;
 mod pages;
 mod smtp;

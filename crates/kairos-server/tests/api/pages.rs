@@ -2,115 +2,13 @@
 //! screen reader, or a crawler) gets.
 
 use jiff::{Timestamp, ToSpan};
-use reqwest::header::{CONTENT_TYPE, LOCATION, ORIGIN, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, ORIGIN, RETRY_AFTER};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::html::{Page, browser, read};
 use crate::on_both_backends;
-
-/// A page: status, headers and HTML.
-struct Page {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    html: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status.as_u16(), status, "page: {}", self.html);
-        self
-    }
-
-    #[track_caller]
-    fn expect_html(self, status: u16) -> Self {
-        let page = self.expect(status);
-        let content_type = page.headers[CONTENT_TYPE].to_str().unwrap_or_default();
-        assert!(content_type.starts_with("text/html"), "{content_type}");
-        assert!(page.html.starts_with("<!doctype html>"), "{}", page.html);
-        page
-    }
-
-    /// Asserts that the page's HTML, with its character references decoded, holds `text`.
-    #[track_caller]
-    fn contains(&self, text: &str) -> &Self {
-        let decoded = unescape(&self.html);
-        assert!(decoded.contains(text), "{text:?} missing from: {decoded}");
-        self
-    }
-
-    /// The `Location` of a 303, as a path.
-    #[track_caller]
-    fn see_other(&self, address: &str) -> String {
-        assert_eq!(self.status, StatusCode::SEE_OTHER, "page: {}", self.html);
-        let location = self.headers[LOCATION].to_str().expect("location");
-        location
-            .strip_prefix(address)
-            .unwrap_or(location)
-            .to_owned()
-    }
-
-    /// The first `href` that starts with `prefix`, unescaped.
-    #[track_caller]
-    fn link(&self, prefix: &str) -> String {
-        let html = unescape(&self.html);
-        let needle = format!("href=\"{prefix}");
-        let start = html
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no link to {prefix} in: {html}"))
-            + 6;
-        let end = start + html[start..].find('"').expect("closing quote");
-        html[start..end].to_owned()
-    }
-}
-
-/// Decodes the character references a template writes (`&#38;`, `&amp;`, `&#34;`, …).
-fn unescape(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(index) = rest.find('&') {
-        out.push_str(&rest[..index]);
-        rest = &rest[index..];
-        let Some(end) = rest.find(';').filter(|end| *end <= 8) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
 
 async fn page(app: &TestApp, path: &str) -> Page {
     page_with(app, path, &[]).await
@@ -122,14 +20,6 @@ async fn page_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Page 
         request = request.header(*name, *value);
     }
     read(request.send().await.expect("request")).await
-}
-
-async fn read(response: reqwest::Response) -> Page {
-    Page {
-        status: response.status(),
-        headers: response.headers().clone(),
-        html: response.text().await.expect("body"),
-    }
 }
 
 /// Submits a form as a browser does: urlencoded, from the app's own origin.

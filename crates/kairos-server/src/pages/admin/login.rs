@@ -1,0 +1,273 @@
+//! Signing in and out of the console.
+//!
+//! Accounts are unique per tenant, so the login form asks for the workspace (the tenant's slug,
+//! the same as in its booking links) with the email and password. Every failure answers the
+//! same "wrong email or password" after the same argon2 work, so the form does not reveal which
+//! emails have accounts. Login POSTs pass the public rate limit (per client address).
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::SignedDuration;
+use kairos_core::text::{EmailAddress, Slug};
+use kairos_store::{NewSession, StoreError};
+use rand::RngExt;
+
+use super::{BASE, SESSION_COOKIE, session_secret};
+use crate::abuse::AbuseGuard;
+use crate::auth::{token_digest, verify_password};
+use crate::error::ApiError;
+use crate::pages::{PageError, render};
+use crate::state::AppState;
+
+/// How long a console session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+pub(super) fn router(abuse: AbuseGuard) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/scheduling/login",
+            get(login_page)
+                .post(login)
+                .layer(middleware::from_fn_with_state(abuse, limit_login_attempts)),
+        )
+        .route("/admin/scheduling/logout", post(logout))
+}
+
+/// Login attempts count against the client's public-write limit, so passwords cannot be
+/// guessed quickly.
+async fn limit_login_attempts(
+    State(guard): State<AbuseGuard>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method().is_safe() {
+        return next.run(request).await;
+    }
+    match crate::abuse::rate_limit(&guard, request).await {
+        Ok(request) => next.run(request).await,
+        Err(refusal) => PageError(refusal).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    stylesheet: &'static str,
+    script: &'static str,
+    workspace: String,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+    signed_out: bool,
+}
+
+impl LoginPage {
+    fn new(workspace: String, email: String, next: String) -> Self {
+        Self {
+            stylesheet: crate::pages::assets::stylesheet_href(),
+            script: crate::pages::assets::script_href(),
+            workspace,
+            email,
+            next,
+            error: None,
+            signed_out: false,
+        }
+    }
+}
+
+/// Only console paths are followed after login (never another site).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with(BASE)
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/admin/scheduling/login") =>
+        {
+            path.to_owned()
+        }
+        _ => BASE.to_owned(),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct LoginQuery {
+    next: Option<String>,
+    workspace: Option<String>,
+    #[serde(rename = "signed-out")]
+    signed_out: Option<String>,
+}
+
+async fn login_page(request: Request) -> Result<Html<String>, PageError> {
+    let query: LoginQuery =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let mut page = LoginPage::new(
+        query.workspace.unwrap_or_default(),
+        String::new(),
+        safe_next(query.next.as_deref()),
+    );
+    page.signed_out = query.signed_out.is_some();
+    render(&page)
+}
+
+const WRONG_LOGIN: &str = "The workspace, email or password is wrong.";
+
+/// A well-formed argon2id hash of a random password: failed lookups verify against it, so a
+/// wrong email costs the same time as a wrong password.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$J4moa2MM0/6uf3HbY2Tf5Fux8JIBTwIhmhxGRbsY14w";
+
+async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, PageError> {
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let (workspace, email, next) = (value("workspace"), value("email"), value("next"));
+    let password = fields
+        .iter()
+        .find(|(key, _)| key == "password")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let mut page = LoginPage::new(workspace.clone(), email.clone(), safe_next(Some(&next)));
+
+    let account = match find_account(&state, &workspace, &email).await? {
+        Some((account, hash)) => verify_password(&password, &hash).then_some(account),
+        None => {
+            // Same work as a real check, so timing does not tell which emails exist.
+            let _ = verify_password(&password, DECOY_HASH);
+            None
+        }
+    };
+    let Some(account) = account else {
+        page.error = Some(WRONG_LOGIN);
+        return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
+    };
+
+    let secret = hex::encode(rand::rng().random::<[u8; 32]>());
+    let csrf_token = hex::encode(rand::rng().random::<[u8; 32]>());
+    let now = state.clock.now();
+    let max_age = SignedDuration::from_hours(SESSION_HOURS);
+    state
+        .store
+        .create_session(
+            account.tenant_id,
+            NewSession {
+                account_id: account.id,
+                digest: token_digest(&secret),
+                csrf_token,
+                created_at: now,
+                expires_at: now + max_age,
+            },
+        )
+        .await
+        .map_err(ApiError::from)?;
+    tracing::info!(account = %account.id, tenant = %account.tenant_id, "console sign-in");
+    let mut response = Redirect::to(&page.next).into_response();
+    set_cookie(
+        response.headers_mut(),
+        &session_cookie(&state, &secret, max_age.as_secs()),
+    );
+    Ok(response)
+}
+
+async fn find_account(
+    state: &AppState,
+    workspace: &str,
+    email: &str,
+) -> Result<Option<(kairos_store::Account, String)>, PageError> {
+    let (Ok(slug), Ok(email)) = (
+        Slug::parse(&workspace.to_ascii_lowercase()),
+        EmailAddress::parse(email),
+    ) else {
+        return Ok(None);
+    };
+    let tenant = match state.store.tenant_by_slug(&slug).await {
+        Ok(tenant) => tenant,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(other) => return Err(PageError(other.into())),
+    };
+    match state.store.account_by_email(tenant.id, &email).await {
+        Ok(found) => Ok(Some(found)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(other) => Err(PageError(other.into())),
+    }
+}
+
+/// The `Set-Cookie` value for a session secret (an empty secret with `Max-Age=0` clears it).
+fn session_cookie(state: &AppState, secret: &str, max_age_secs: i64) -> String {
+    let secure = if state.settings.public_url().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    )
+}
+
+fn set_cookie(headers: &mut HeaderMap, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// Ends the session. The CSRF token is checked, so another site cannot sign a host out.
+async fn logout(
+    State(state): State<AppState>,
+    console: super::Console,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    console.form(&body)?;
+    if let Some(secret) = session_secret(&headers) {
+        state
+            .store
+            .delete_session(&token_digest(secret))
+            .await
+            .map_err(ApiError::from)?;
+    }
+    let query = serde_urlencoded::to_string([
+        ("workspace", console.tenant.slug.as_str()),
+        ("signed-out", "1"),
+    ])
+    .unwrap_or_default();
+    let mut response = Redirect::to(&format!("{BASE}/login?{query}")).into_response();
+    set_cookie(response.headers_mut(), &session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_console_paths_are_followed_after_login() {
+        assert_eq!(
+            safe_next(Some("/admin/scheduling/bookings?status=confirmed")),
+            "/admin/scheduling/bookings?status=confirmed"
+        );
+        assert_eq!(
+            safe_next(Some("https://evil.example/admin/scheduling")),
+            BASE
+        );
+        assert_eq!(safe_next(Some("//evil.example")), BASE);
+        assert_eq!(safe_next(Some("/admin/scheduling/login")), BASE);
+        assert_eq!(safe_next(None), BASE);
+    }
+
+    #[test]
+    fn the_decoy_hash_is_a_valid_argon2_hash() {
+        use argon2::PasswordHash;
+        assert!(PasswordHash::new(DECOY_HASH).is_ok());
+        assert!(!verify_password("anything at all", DECOY_HASH));
+    }
+}
