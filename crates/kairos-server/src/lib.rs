@@ -134,6 +134,9 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             "created the demo tenant (slug `demo`) on an empty database"
         );
         tracing::info!(
+            "sign in to the console: {base}/admin/scheduling/login?workspace=demo (workspace `demo`, the email and password above)"
+        );
+        tracing::info!(
             "try: curl -H 'Authorization: Bearer {}' {base}/api/admin/scheduling/event-types",
             demo.api_token
         );

@@ -204,6 +204,11 @@ on_both_backends!(user_fields_are_validated, |app| {
     app.post("/users", with("displayName", json!(" ")))
         .await
         .expect_invalid("displayName");
+    for reserved in ["booking", "cancel", "reschedule"] {
+        app.post("/users", with("username", json!(reserved)))
+            .await
+            .expect_invalid("username");
+    }
     app.post("/users", with("avatarUrl", json!("javascript:alert(1)")))
         .await
         .expect_invalid("avatarUrl");

@@ -57,6 +57,21 @@ pub struct UpdateUser {
     is_active: Option<bool>,
 }
 
+/// Usernames the booking pages use as path segments (`/book/{tenant}/booking/…`), which a
+/// host's page could never be reached under.
+pub const RESERVED_USERNAMES: [&str; 3] = ["booking", "cancel", "reschedule"];
+
+/// Refuses a username the booking pages reserve.
+pub fn check_username(username: &Username) -> Result<(), ApiError> {
+    if RESERVED_USERNAMES.contains(&username.as_str()) {
+        return Err(ApiError::validation(
+            "username",
+            format!("{username:?} is reserved for the booking pages; choose another username"),
+        ));
+    }
+    Ok(())
+}
+
 fn avatar_url(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(url) = value.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
         return Ok(None);
@@ -113,6 +128,7 @@ async fn create_user(
             .await
             .map_err(ApiError::from_store("account"))?;
     }
+    check_username(&body.username)?;
     let timezone = match body.timezone {
         Some(zone) => zone,
         None => TimeZoneName::parse("America/New_York")
@@ -179,6 +195,7 @@ async fn update_user(
     }
     let mut update = UserUpdate::from(current);
     if let Some(username) = body.username {
+        check_username(&username)?;
         update.username = username;
     }
     if let Some(name) = body.display_name {

@@ -1,8 +1,9 @@
 //! `/book/{tenantSlug}/…`: the tenant's hosts, a host's event types, and (in the submodules) an
 //! event type's calendar and form, and the pages that manage a booking.
 //!
-//! Static segments win over the `{username}` segment: a host named `booking`, `cancel` or
-//! `reschedule` cannot have a page here (those usernames are the manage pages' routes).
+//! Static segments win over the `{username}` segment, so the admin API refuses the usernames
+//! `booking`, `cancel` and `reschedule` (the manage pages' routes; see
+//! `api::admin::users::RESERVED_USERNAMES`).
 
 mod event;
 mod manage;
