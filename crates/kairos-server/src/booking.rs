@@ -284,6 +284,21 @@ pub fn booking_error(error: StoreError) -> ApiError {
     }
 }
 
+/// [`booking_error`], counting a refused time in `/metrics`.
+fn counted_booking_error(state: &AppState, error: StoreError) -> ApiError {
+    let error = booking_error(error);
+    if let ApiError::Conflict { code, .. } = &error
+        && *code == "slot_unavailable"
+    {
+        count(&state.metrics.bookings.refused);
+    }
+    error
+}
+
+fn count(counter: &std::sync::atomic::AtomicU64) {
+    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn slot_check<'a>(
     rules: &'a SlotRules,
     start: Timestamp,
@@ -372,8 +387,9 @@ pub async fn book(
         .store
         .create_booking(scope.host.tenant_id, actor, booking, &check, &outbox)
         .await
-        .map_err(booking_error)?;
+        .map_err(|error| counted_booking_error(state, error))?;
     state.notify_outbox();
+    count(&state.metrics.bookings.created);
     Ok(BookedWithToken {
         booking,
         manage_token: token,
@@ -416,8 +432,9 @@ pub async fn reschedule(
             &outbox,
         )
         .await
-        .map_err(booking_error)?;
+        .map_err(|error| counted_booking_error(state, error))?;
     state.notify_outbox();
+    count(&state.metrics.bookings.rescheduled);
     Ok(BookedWithToken {
         booking,
         manage_token: token,
@@ -444,6 +461,7 @@ pub async fn cancel(
         .await
         .map_err(booking_error)?;
     state.notify_outbox();
+    count(&state.metrics.bookings.cancelled);
     Ok(cancelled)
 }
 

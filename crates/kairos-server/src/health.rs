@@ -35,8 +35,8 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     }
 }
 
-/// The outbox in Prometheus text format: messages by state over the whole database (shared by
-/// every process) and this process's deliveries.
+/// Prometheus text format: the outbox's messages by state over the whole database (shared by
+/// every process), this process's deliveries, request latencies by route and booking outcomes.
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     use std::fmt::Write;
     use std::sync::atomic::Ordering;
@@ -77,6 +77,7 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
             counter.load(Ordering::Relaxed)
         );
     }
+    state.metrics.write(&mut out);
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

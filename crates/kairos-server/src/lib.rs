@@ -14,6 +14,7 @@ pub mod booking;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod notifications;
 pub mod pages;
 pub mod provision;
@@ -200,9 +201,17 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(openapi.as_ref().clone()) }
             }),
         )
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            metrics::track,
+        ))
         .fallback(|uri: axum::http::Uri| async move {
-            // Under the pages' prefix a person is reading: answer a page, not JSON.
-            if uri.path() == "/book" || uri.path().starts_with("/book/") {
+            // Under the pages' prefixes a person is reading: answer a page, not JSON.
+            let path = uri.path();
+            if ["/book", "/admin"]
+                .iter()
+                .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+            {
                 pages::PageError(ApiError::NotFound("page")).into_response()
             } else {
                 ApiError::NotFound("route").into_response()

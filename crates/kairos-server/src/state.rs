@@ -23,6 +23,8 @@ pub struct AppState {
     /// Schedule snapshots for slot listings, served only while the host's schedule version is
     /// unchanged (see [`SnapshotCache`]).
     pub snapshots: Arc<SnapshotCache>,
+    /// Request latencies and booking outcomes of this process (for `/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How many schedule snapshots a server keeps for slot listings (one per host and span asked
@@ -45,6 +47,7 @@ impl AppState {
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             outbox_stats: Arc::default(),
             snapshots: Arc::new(SnapshotCache::new(SNAPSHOT_CACHE_ENTRIES)),
+            metrics: Arc::default(),
         }
     }
 

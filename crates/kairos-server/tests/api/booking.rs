@@ -872,3 +872,53 @@ fn parse_ics(text: &str) -> std::collections::HashMap<String, String> {
     }
     properties
 }
+
+on_both_backends!(metrics_count_bookings_and_time_routes, |app| {
+    let event_type = intro(&app).await;
+    let body = booking_body(&event_type["id"], &at(10, 0));
+    public(&app, Method::POST, "/bookings", Some(body.clone()))
+        .await
+        .expect(201);
+    public(&app, Method::POST, "/bookings", Some(body))
+        .await
+        .expect(409);
+    public(&app, Method::GET, "/users/nobody", None)
+        .await
+        .expect(404);
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        text.contains("kairos_bookings_total{outcome=\"created\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kairos_bookings_total{outcome=\"refused\"} 1"),
+        "{text}"
+    );
+    // Requests are labelled by route template, never by the concrete slug or id.
+    let booked = "route=\"/api/public/scheduling/{tenantSlug}/bookings\",method=\"POST\"";
+    assert!(
+        text.contains(&format!(
+            "kairos_http_request_duration_seconds_count{{{booked},status=\"2xx\"}} 1"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "kairos_http_request_duration_seconds_count{{{booked},status=\"4xx\"}} 1"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("route=\"/api/public/scheduling/{tenantSlug}/users/{username}\",method=\"GET\",status=\"4xx\""),
+        "{text}"
+    );
+    assert!(!text.contains("nobody"), "no concrete path in labels");
+});
