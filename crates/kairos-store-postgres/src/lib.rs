@@ -203,6 +203,54 @@ impl PgStore {
         Ok(tx)
     }
 
+    /// A public lookup: finds the tenant by slug and enters it in the same statement, then runs
+    /// `select` (its `$1` is the tenant id; `bind` adds the rest). Four round trips: BEGIN, the
+    /// tenant, the host read, COMMIT. A missing tenant is `NotFound`; a missing host row leaves
+    /// host, event type and version empty.
+    async fn public_lookup<'q>(
+        &self,
+        tenant: &Slug,
+        select: &'static str,
+        bind: impl FnOnce(
+            sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+        ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    ) -> StoreResult<PublicEventType> {
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        let statement = if self.drops_to_app_role {
+            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true), set_config('role', 'kairos_app', true)
+             FROM tenants WHERE slug = $1"
+        } else {
+            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true) FROM tenants WHERE slug = $1"
+        };
+        let row = sqlx::query(statement)
+            .bind(tenant.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?
+            .ok_or(StoreError::NotFound)?;
+        let tenant = tenant_from_row(&row)?;
+        let row = bind(sqlx::query(select).bind(tenant.id.as_uuid()))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        commit(tx).await?;
+        let Some(row) = row else {
+            return Ok(PublicEventType {
+                tenant,
+                host: None,
+                event_type: None,
+                schedule_version: None,
+            });
+        };
+        let (host, event_type, version) = public_host_from_row(&row)?;
+        Ok(PublicEventType {
+            tenant,
+            host: Some(host),
+            event_type,
+            schedule_version: Some(version),
+        })
+    }
+
     /// Scopes the rest of `tx` to `tenant`, in one round trip: sets `app.tenant_id` and, when
     /// the connected role would bypass the policies, drops to `kairos_app`. Both settings end
     /// with the transaction.
@@ -334,7 +382,11 @@ const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.
 
 /// The public page's read once the tenant is entered: the host by username, the host's schedule
 /// version and the host's event type by slug (columns `e_…`, NULLs when there is none).
-const PUBLIC_HOST_SELECT: &str = "SELECT u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url,
+/// The columns of a public lookup: the host, its schedule version and the event type (`e_`),
+/// as `public_host_from_row` reads them.
+macro_rules! public_host_columns {
+    () => {
+        "SELECT u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url,
         u.is_active, u.minimum_notice_hours, u.booking_window_days, u.buffer_before_mins, u.buffer_after_mins, u.daily_limit,
         u.weekly_limit, u.default_duration, u.created_at, u.updated_at,
         v.version AS schedule_version,
@@ -342,11 +394,28 @@ const PUBLIC_HOST_SELECT: &str = "SELECT u.id, u.tenant_id, u.account_id, u.user
         e.description AS e_description, e.duration AS e_duration, e.slot_interval AS e_slot_interval, e.color AS e_color,
         e.location AS e_location, e.custom_questions AS e_custom_questions, e.reminder_settings AS e_reminder_settings,
         e.setting_overrides AS e_setting_overrides, e.is_active AS e_is_active, e.archived_at AS e_archived_at,
-        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count
+        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count"
+    };
+}
+
+const PUBLIC_HOST_SELECT: &str = concat!(
+    public_host_columns!(),
+    "
     FROM scheduling_users u
     LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
     LEFT JOIN scheduling_event_types e ON e.tenant_id = u.tenant_id AND e.user_id = u.id AND e.slug = $3
-    WHERE u.tenant_id = $1 AND u.username = $2";
+    WHERE u.tenant_id = $1 AND u.username = $2"
+);
+
+/// A booking request's host read: the event type by id, its host and schedule version.
+const BOOKING_TARGET_SELECT: &str = concat!(
+    public_host_columns!(),
+    "
+    FROM scheduling_event_types e
+    JOIN scheduling_users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id
+    LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
+    WHERE e.tenant_id = $1 AND e.id = $2"
+);
 
 async fn fetch_event_type(
     tx: &mut Tx,
@@ -770,45 +839,21 @@ impl Store for PgStore {
         username: &Username,
         event_type: &Slug,
     ) -> StoreResult<PublicEventType> {
-        // The tenant is found by slug and entered in the same statement, so the page costs
-        // four round trips: BEGIN, this, the host read, COMMIT.
-        let mut tx = self.pool.begin().await.map_err(map_error)?;
-        let statement = if self.drops_to_app_role {
-            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true), set_config('role', 'kairos_app', true)
-             FROM tenants WHERE slug = $1"
-        } else {
-            "SELECT id, slug, name, created_at, set_config('app.tenant_id', id::text, true) FROM tenants WHERE slug = $1"
-        };
-        let row = sqlx::query(statement)
-            .bind(tenant.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_error)?
-            .ok_or(StoreError::NotFound)?;
-        let tenant = tenant_from_row(&row)?;
-        let row = sqlx::query(PUBLIC_HOST_SELECT)
-            .bind(tenant.id.as_uuid())
-            .bind(username.as_str())
-            .bind(event_type.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        commit(tx).await?;
-        let Some(row) = row else {
-            return Ok(PublicEventType {
-                tenant,
-                host: None,
-                event_type: None,
-                schedule_version: None,
-            });
-        };
-        let (host, event_type, version) = public_host_from_row(&row)?;
-        Ok(PublicEventType {
-            tenant,
-            host: Some(host),
-            event_type,
-            schedule_version: Some(version),
+        self.public_lookup(tenant, PUBLIC_HOST_SELECT, |query| {
+            query.bind(username.as_str()).bind(event_type.as_str())
         })
+        .await
+    }
+
+    async fn booking_target(
+        &self,
+        tenant: &Slug,
+        event_type: EventTypeId,
+    ) -> StoreResult<PublicEventType> {
+        self.public_lookup(tenant, BOOKING_TARGET_SELECT, |query| {
+            query.bind(event_type.as_uuid())
+        })
+        .await
     }
 
     async fn update_user(

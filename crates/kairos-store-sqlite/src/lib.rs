@@ -242,9 +242,11 @@ const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.
         e.booking_count
     FROM scheduling_event_types e";
 
-/// The public page's one read: tenant by slug, host by username, event type by slug (columns
-/// `e_…`) and the host's schedule version. Missing host or type rows come back as NULLs.
-const PUBLIC_EVENT_TYPE_SELECT: &str = "SELECT t.id AS t_id, t.slug AS t_slug, t.name AS t_name, t.created_at AS t_created_at,
+/// The columns of a public lookup: the tenant (`t_`), the host, its schedule version and the
+/// event type (`e_`), as [`rows::public_event_type_from_row`] reads them.
+macro_rules! public_columns {
+    () => {
+        "SELECT t.id AS t_id, t.slug AS t_slug, t.name AS t_name, t.created_at AS t_created_at,
         u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url, u.is_active,
         u.minimum_notice_hours, u.booking_window_days, u.buffer_before_mins, u.buffer_after_mins, u.daily_limit, u.weekly_limit,
         u.default_duration, u.created_at, u.updated_at,
@@ -253,12 +255,33 @@ const PUBLIC_EVENT_TYPE_SELECT: &str = "SELECT t.id AS t_id, t.slug AS t_slug, t
         e.description AS e_description, e.duration AS e_duration, e.slot_interval AS e_slot_interval, e.color AS e_color,
         e.location AS e_location, e.custom_questions AS e_custom_questions, e.reminder_settings AS e_reminder_settings,
         e.setting_overrides AS e_setting_overrides, e.is_active AS e_is_active, e.archived_at AS e_archived_at,
-        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count
+        e.created_at AS e_created_at, e.updated_at AS e_updated_at, e.booking_count AS e_booking_count"
+    };
+}
+
+/// The public page's one read: tenant by slug, host by username, event type by slug and the
+/// host's schedule version. Missing host or type rows come back as NULLs.
+const PUBLIC_EVENT_TYPE_SELECT: &str = concat!(
+    public_columns!(),
+    "
     FROM tenants t
     LEFT JOIN scheduling_users u ON u.tenant_id = t.id AND u.username = ?2
     LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
     LEFT JOIN scheduling_event_types e ON e.tenant_id = u.tenant_id AND e.user_id = u.id AND e.slug = ?3
-    WHERE t.slug = ?1";
+    WHERE t.slug = ?1"
+);
+
+/// A booking request's one read: tenant by slug, event type by id, its host and the host's
+/// schedule version.
+const BOOKING_TARGET_SELECT: &str = concat!(
+    public_columns!(),
+    "
+    FROM tenants t
+    LEFT JOIN scheduling_event_types e ON e.tenant_id = t.id AND e.id = ?2
+    LEFT JOIN scheduling_users u ON u.tenant_id = e.tenant_id AND u.id = e.user_id
+    LEFT JOIN scheduling_schedule_versions v ON v.tenant_id = u.tenant_id AND v.user_id = u.id
+    WHERE t.slug = ?1"
+);
 
 async fn fetch_event_type<'e, E>(
     executor: E,
@@ -619,6 +642,21 @@ impl Store for SqliteStore {
             .bind(tenant.as_str())
             .bind(username.as_str())
             .bind(event_type.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_error)?
+            .ok_or(StoreError::NotFound)?;
+        public_event_type_from_row(&row)
+    }
+
+    async fn booking_target(
+        &self,
+        tenant: &Slug,
+        event_type: EventTypeId,
+    ) -> StoreResult<PublicEventType> {
+        let row = sqlx::query(BOOKING_TARGET_SELECT)
+            .bind(tenant.as_str())
+            .bind(event_type.to_string())
             .fetch_optional(&self.pool)
             .await
             .map_err(map_error)?

@@ -2014,6 +2014,24 @@ pub async fn public_event_types_resolve_in_one_read(store: &dyn Store) {
     assert_eq!(elsewhere.host.expect("other owner").id, other.user.id);
     assert!(elsewhere.event_type.is_none());
 
+    // A booking request's target: the same rows, found by the event type's id.
+    let target = store
+        .booking_target(&slug("acme"), intro.id)
+        .await
+        .expect("target");
+    assert!(same(&target.tenant, &acme.tenant));
+    assert!(same(&target.event_type.expect("type"), &intro));
+    assert_eq!(target.host.expect("host").id, acme.user.id);
+    assert_eq!(target.schedule_version, Some(snapshot.version));
+    // Another tenant's slug does not reach acme's type, and unknown slugs are NotFound.
+    let foreign = store
+        .booking_target(&slug("other"), intro.id)
+        .await
+        .expect("other tenant");
+    assert!(foreign.host.is_none() && foreign.event_type.is_none());
+    assert!(foreign.schedule_version.is_none());
+    expect_not_found(store.booking_target(&slug("nowhere"), intro.id).await);
+
     store
         .create_booking(
             acme.tenant.id,

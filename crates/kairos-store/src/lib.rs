@@ -120,6 +120,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         event_type: &Slug,
     ) -> StoreResult<PublicEventType>;
 
+    /// Resolves a booking request's target in one database read: the tenant by slug (or
+    /// `NotFound`), its event type by id with that type's host, and the host's
+    /// [`ScheduleVersion`]. Host, type and version are empty when the tenant has no such type.
+    async fn booking_target(
+        &self,
+        tenant: &Slug,
+        event_type: EventTypeId,
+    ) -> StoreResult<PublicEventType>;
+
     /// Replaces a host's profile fields and settings.
     async fn update_user(
         &self,

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy, Invitee};
 use kairos_core::event_type::Location;
 use kairos_core::ids::{BookingId, EventTypeId};
-use kairos_core::text::{DisplayName, EmailAddress, LongText};
+use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{Actor, Booking, Tenant};
 use serde::{Deserialize, Serialize};
@@ -145,19 +145,19 @@ async fn create_booking(
     ApiPath(tenant_slug): ApiPath<String>,
     ApiJson(body): ApiJson<CreateBooking>,
 ) -> Result<(StatusCode, Json<BookingCreated>), ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
+    // Tenant, event type and host in one store read.
+    let slug = Slug::parse(&tenant_slug).map_err(|_| ApiError::NotFound("tenant"))?;
+    let target = state
+        .store
+        .booking_target(&slug, body.event_type_id)
+        .await
+        .map_err(ApiError::from_store("tenant"))?;
+    let tenant = target.tenant;
     let start = parse_instant("startTime", &body.start_time)?;
-    let event_type = state
-        .store
-        .event_type(tenant.id, body.event_type_id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    let (Some(event_type), Some(host)) = (target.event_type, target.host) else {
+        return Err(ApiError::NotFound("event type"));
+    };
     ensure_bookable(&event_type)?;
-    let host = state
-        .store
-        .user(tenant.id, event_type.user_id)
-        .await
-        .map_err(ApiError::from_store("host"))?;
     if !host.is_active {
         return Err(ApiError::NotFound("host"));
     }
