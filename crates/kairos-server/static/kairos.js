@@ -65,3 +65,17 @@
     });
   });
 })();
+
+// Console: bookings and analytics. A button with data-confirm asks first (the form works
+// without this; the question only guards against a slip of the finger).
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    });
+  });
+})();

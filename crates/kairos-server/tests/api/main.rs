@@ -2,6 +2,8 @@
 
 mod booking;
 mod console;
+mod console_analytics;
+mod console_bookings;
 mod helpers;
 mod html;
 mod notifications;

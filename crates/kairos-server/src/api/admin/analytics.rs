@@ -40,7 +40,21 @@ async fn get_analytics(
     admin: Admin,
     ApiQuery(query): ApiQuery<AnalyticsQuery>,
 ) -> Result<Json<Analytics>, ApiError> {
-    let days = query.days.unwrap_or(30);
+    Ok(Json(
+        analytics_for(&state, &admin, query.days, query.timezone.as_deref()).await?,
+    ))
+}
+
+/// The analytics of the `days` (default 30; 1–365, else a 400 naming `days`) up to now, in
+/// `timezone` (default: the caller's host profile zone, else UTC): the tenant's bookings for
+/// owners and admins, a member's own otherwise. The console's analytics page calls this too.
+pub(crate) async fn analytics_for(
+    state: &AppState,
+    admin: &Admin,
+    days: Option<i64>,
+    timezone: Option<&str>,
+) -> Result<Analytics, ApiError> {
+    let days = days.unwrap_or(30);
     if !(1..=365).contains(&days) {
         return Err(ApiError::bad_request(
             "days",
@@ -48,7 +62,7 @@ async fn get_analytics(
         ));
     }
     let tenant = admin.0.tenant_id;
-    let zone = match (query.timezone.as_deref(), admin.0.user_id) {
+    let zone = match (timezone, admin.0.user_id) {
         (Some(zone), _) => {
             TimeZoneName::parse(zone).map_err(|e| ApiError::bad_request("timezone", e.message()))?
         }
@@ -63,11 +77,11 @@ async fn get_analytics(
     if !admin.0.role.manages_tenant() {
         bookings.retain(|b| Some(b.host_user_id) == admin.0.user_id);
     }
-    Ok(Json(summarize(
+    Ok(summarize(
         &bookings,
         zone.as_str(),
         zone.time_zone(),
         days,
         now,
-    )))
+    ))
 }

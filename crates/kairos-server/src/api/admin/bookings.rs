@@ -67,7 +67,13 @@ async fn admin_tenant(state: &AppState, admin: &Admin) -> Result<Tenant, ApiErro
         .map_err(ApiError::from_store("tenant"))
 }
 
-async fn load(state: &AppState, admin: &Admin, id: BookingId) -> Result<Booking, ApiError> {
+/// A booking the caller may manage (404 when missing, 403 for a member's colleague's booking).
+/// The console pages call this too.
+pub(crate) async fn load(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+) -> Result<Booking, ApiError> {
     let booking = state
         .store
         .booking(admin.0.tenant_id, id)
@@ -75,6 +81,131 @@ async fn load(state: &AppState, admin: &Admin, id: BookingId) -> Result<Booking,
         .map_err(ApiError::from_store("booking"))?;
     admin.require_manage(booking.host_user_id)?;
     Ok(booking)
+}
+
+/// The filter of a booking list as `admin` may see it: `requested.host` is only a choice for
+/// owners and admins (a member always sees their own bookings, and asking for another host's is
+/// a 403), and `to` may not be before `from`. The console's list calls this too.
+pub(crate) fn visible_bookings(
+    admin: &Admin,
+    requested: BookingFilter,
+) -> Result<BookingFilter, ApiError> {
+    let host = if admin.0.role.manages_tenant() {
+        requested.host
+    } else {
+        Some(admin.target_user(requested.host)?)
+    };
+    if let (Some(from), Some(to)) = (requested.from, requested.to)
+        && to < from
+    {
+        return Err(ApiError::bad_request("to", "to is before from"));
+    }
+    Ok(BookingFilter { host, ..requested })
+}
+
+/// The changelog rows of a booking (read with [`load`] first), newest first.
+pub(crate) async fn history(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+) -> Result<Vec<Change>, ApiError> {
+    let history = state
+        .store
+        .list_changes(
+            admin.0.tenant_id,
+            ChangeFilter {
+                entity_type: Some("booking".to_owned()),
+                entity_id: Some(id.to_string()),
+            },
+            PageRequest::new(PageRequest::MAX_LIMIT, 0),
+        )
+        .await?;
+    Ok(history.items)
+}
+
+/// Cancels a booking as its host (or a tenant manager), with an optional reason (blank is
+/// none); the invitee is notified. The console's cancel form calls this too.
+pub(crate) async fn host_cancel(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+    reason: Option<LongText>,
+) -> Result<Booking, ApiError> {
+    let booking = load(state, admin, id).await?;
+    let reason = reason
+        .map(|r| r.to_string())
+        .filter(|r| !r.trim().is_empty());
+    let tenant = admin_tenant(state, admin).await?;
+    let (host, event_type) = host_and_type(state, &booking).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
+    cancel(
+        state,
+        Actor::account(admin.0.account_id),
+        scope,
+        &booking,
+        CancelledBy::Host,
+        reason,
+    )
+    .await
+}
+
+/// Moves a booking to `start` as its host, under the same rules as the invitee; returns the new
+/// booking. The console's reschedule form calls this too.
+pub(crate) async fn host_reschedule(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+    start: jiff::Timestamp,
+) -> Result<Booking, ApiError> {
+    let old = load(state, admin, id).await?;
+    let tenant = admin_tenant(state, admin).await?;
+    let (host, event_type) = host_and_type(state, &old).await?;
+    let scope = BookingScope {
+        tenant: &tenant,
+        host: &host,
+        event_type: &event_type,
+    };
+    let booked = reschedule(
+        state,
+        Actor::account(admin.0.account_id),
+        scope,
+        &old,
+        start,
+        None,
+    )
+    .await?;
+    Ok(booked.booking)
+}
+
+/// Records what happened at a meeting: `completed` or `no_show` (anything else is a 422 naming
+/// `status`). The console's outcome buttons call this too.
+pub(crate) async fn record_outcome(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+    status: BookingStatus,
+) -> Result<Booking, ApiError> {
+    if !matches!(status, BookingStatus::Completed | BookingStatus::NoShow) {
+        return Err(ApiError::validation(
+            "status",
+            "an outcome is completed or no_show",
+        ));
+    }
+    load(state, admin, id).await?;
+    state
+        .store
+        .set_booking_outcome(
+            admin.0.tenant_id,
+            Actor::account(admin.0.account_id),
+            id,
+            status,
+        )
+        .await
+        .map_err(booking_error)
 }
 
 /// List bookings, latest start first.
@@ -86,30 +217,23 @@ async fn list_bookings(
     admin: Admin,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Booking>>, ApiError> {
-    let host = if admin.0.role.manages_tenant() {
-        query.user_id
-    } else {
-        Some(admin.target_user(query.user_id)?)
-    };
     let from = query_instant("from", query.from.as_deref())?;
     let to = query_instant("to", query.to.as_deref())?;
-    if let (Some(from), Some(to)) = (from, to)
-        && to < from
-    {
-        return Err(ApiError::bad_request("to", "to is before from"));
-    }
+    let filter = visible_bookings(
+        &admin,
+        BookingFilter {
+            status: query.status,
+            from,
+            to,
+            event_type: query.event_type_id,
+            host: query.user_id,
+        },
+    )?;
     let page = PageQuery {
         limit: query.limit,
         offset: query.offset,
     }
     .page()?;
-    let filter = BookingFilter {
-        status: query.status,
-        from,
-        to,
-        event_type: query.event_type_id,
-        host,
-    };
     Ok(Json(
         state
             .store
@@ -137,20 +261,10 @@ async fn get_booking(
     ApiPath(id): ApiPath<BookingId>,
 ) -> Result<Json<BookingDetail>, ApiError> {
     let booking = load(&state, &admin, id).await?;
-    let history = state
-        .store
-        .list_changes(
-            admin.0.tenant_id,
-            ChangeFilter {
-                entity_type: Some("booking".to_owned()),
-                entity_id: Some(id.to_string()),
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await?;
+    let changes = history(&state, &admin, id).await?;
     Ok(Json(BookingDetail {
         booking,
-        history: history.items,
+        history: changes,
     }))
 }
 
@@ -172,28 +286,7 @@ async fn cancel_booking(
     ApiPath(id): ApiPath<BookingId>,
     ApiJson(body): ApiJson<CancelBooking>,
 ) -> Result<Json<Booking>, ApiError> {
-    let booking = load(&state, &admin, id).await?;
-    let reason = body
-        .reason
-        .map(|r| r.to_string())
-        .filter(|r| !r.trim().is_empty());
-    let tenant = admin_tenant(&state, &admin).await?;
-    let (host, event_type) = host_and_type(&state, &booking).await?;
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    let cancelled = cancel(
-        &state,
-        Actor::account(admin.0.account_id),
-        scope,
-        &booking,
-        CancelledBy::Host,
-        reason,
-    )
-    .await?;
-    Ok(Json(cancelled))
+    Ok(Json(host_cancel(&state, &admin, id, body.reason).await?))
 }
 
 /// A host's move to another time.
@@ -216,24 +309,8 @@ async fn reschedule_booking(
     ApiJson(body): ApiJson<RescheduleBooking>,
 ) -> Result<(StatusCode, Json<Booking>), ApiError> {
     let start = parse_instant("startTime", &body.start_time)?;
-    let old = load(&state, &admin, id).await?;
-    let tenant = admin_tenant(&state, &admin).await?;
-    let (host, event_type) = host_and_type(&state, &old).await?;
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    let booked = reschedule(
-        &state,
-        Actor::account(admin.0.account_id),
-        scope,
-        &old,
-        start,
-        None,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(booked.booking)))
+    let moved = host_reschedule(&state, &admin, id, start).await?;
+    Ok((StatusCode::CREATED, Json(moved)))
 }
 
 /// What happened at the meeting.
@@ -255,25 +332,5 @@ async fn set_outcome(
     ApiPath(id): ApiPath<BookingId>,
     ApiJson(body): ApiJson<SetOutcome>,
 ) -> Result<Json<Booking>, ApiError> {
-    if !matches!(
-        body.status,
-        BookingStatus::Completed | BookingStatus::NoShow
-    ) {
-        return Err(ApiError::validation(
-            "status",
-            "an outcome is completed or no_show",
-        ));
-    }
-    load(&state, &admin, id).await?;
-    let updated = state
-        .store
-        .set_booking_outcome(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            id,
-            body.status,
-        )
-        .await
-        .map_err(booking_error)?;
-    Ok(Json(updated))
+    Ok(Json(record_outcome(&state, &admin, id, body.status).await?))
 }

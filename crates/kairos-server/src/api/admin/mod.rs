@@ -1,12 +1,12 @@
 //! `/api/admin/scheduling/…`: one module per resource, each exposing `router()`.
 
-mod analytics;
+pub(crate) mod analytics;
 mod availability;
 mod blocked_dates;
-mod bookings;
+pub(crate) mod bookings;
 mod changelog;
 mod event_types;
-mod notifications;
+pub(crate) mod notifications;
 mod settings;
 mod tokens;
 mod users;

@@ -37,6 +37,16 @@ async fn list_messages(
     admin: Admin,
     ApiPath(id): ApiPath<BookingId>,
 ) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
+    Ok(Json(booking_messages(&state, &admin, id).await?))
+}
+
+/// The messages of a booking the caller may manage, oldest first. The console's booking page
+/// calls this too.
+pub(crate) async fn booking_messages(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+) -> Result<Vec<OutboxMessage>, ApiError> {
     let tenant = admin.0.tenant_id;
     let booking = state
         .store
@@ -44,12 +54,11 @@ async fn list_messages(
         .await
         .map_err(ApiError::from_store("booking"))?;
     admin.require_manage(booking.host_user_id)?;
-    let messages = state
+    state
         .store
         .list_outbox(tenant, id)
         .await
-        .map_err(ApiError::from_store("booking"))?;
-    Ok(Json(messages))
+        .map_err(ApiError::from_store("booking"))
 }
 
 /// Put a failed message back in the queue: it is sent again at once, with a fresh count of
@@ -63,18 +72,20 @@ async fn retry_message(
     admin: Admin,
     ApiPath((id, message_id)): ApiPath<(BookingId, OutboxId)>,
 ) -> Result<Json<OutboxMessage>, ApiError> {
+    Ok(Json(retry(&state, &admin, id, message_id).await?))
+}
+
+/// Puts a failed message of a booking the caller may manage back in the queue (404 for a
+/// message of another booking, 409 `message_not_failed` for one that did not fail). The
+/// console's Retry button calls this too.
+pub(crate) async fn retry(
+    state: &AppState,
+    admin: &Admin,
+    id: BookingId,
+    message_id: OutboxId,
+) -> Result<OutboxMessage, ApiError> {
     let tenant = admin.0.tenant_id;
-    let booking = state
-        .store
-        .booking(tenant, id)
-        .await
-        .map_err(ApiError::from_store("booking"))?;
-    admin.require_manage(booking.host_user_id)?;
-    let messages = state
-        .store
-        .list_outbox(tenant, id)
-        .await
-        .map_err(ApiError::from_store("booking"))?;
+    let messages = booking_messages(state, admin, id).await?;
     if !messages.iter().any(|m| m.id == message_id) {
         return Err(ApiError::NotFound("message"));
     }
@@ -96,7 +107,7 @@ async fn retry_message(
             other => ApiError::from_store("message")(other),
         })?;
     state.notify_outbox();
-    Ok(Json(retried))
+    Ok(retried)
 }
 
 /// The wording of one notification type for one audience: the tenant's override, if any, and

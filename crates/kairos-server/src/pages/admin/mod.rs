@@ -13,8 +13,12 @@
 //! - Members see and change only their own host profile, event types, availability and
 //!   bookings ([`Console::admin`] is the same [`Admin`] the JSON API uses, with the same rules).
 
+mod analytics;
+mod bookings;
+mod charts;
 mod dashboard;
 mod login;
+mod reschedule;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
@@ -43,6 +47,9 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub fn router(abuse: AbuseGuard) -> Router<AppState> {
     Router::new()
         .merge(dashboard::router())
+        .merge(bookings::router())
+        .merge(reschedule::router())
+        .merge(analytics::router())
         .merge(login::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
