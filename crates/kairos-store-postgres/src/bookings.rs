@@ -516,7 +516,8 @@ impl PgStore {
         let host = filter.host.map(|id| id.as_uuid());
         let mut tx = self.begin_tenant(tenant).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} ORDER BY start_time DESC, id DESC LIMIT $7 OFFSET $8"
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} {order} LIMIT $7 OFFSET $8",
+            order = filter.order.sql()
         )))
         .bind(tenant.as_uuid())
         .bind(status)

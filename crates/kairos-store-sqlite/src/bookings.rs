@@ -400,7 +400,8 @@ impl SqliteStore {
         let event_type = filter.event_type.map(|id| id.to_string());
         let host = filter.host.map(|id| id.to_string());
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} ORDER BY start_time DESC, id DESC LIMIT ?7 OFFSET ?8"
+            "SELECT {BOOKING_COLUMNS} FROM scheduling_bookings {WHERE} {order} LIMIT ?7 OFFSET ?8",
+            order = filter.order.sql()
         )))
         .bind(tenant.to_string())
         .bind(status)

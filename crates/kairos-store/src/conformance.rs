@@ -965,6 +965,19 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
         .expect("all");
     assert_eq!(all.total, 2);
     assert_eq!(all.items[0].id, second.id, "newest start first");
+    let soonest = store
+        .list_bookings(
+            acme.tenant.id,
+            crate::BookingFilter {
+                order: crate::BookingOrder::SoonestFirst,
+                ..Default::default()
+            },
+            PageRequest::new(1, 0),
+        )
+        .await
+        .expect("soonest first");
+    assert_eq!(soonest.total, 2);
+    assert_ne!(soonest.items[0].id, second.id, "soonest start first");
     let confirmed = store
         .list_bookings(
             acme.tenant.id,

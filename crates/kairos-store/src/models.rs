@@ -561,4 +561,26 @@ pub struct BookingFilter {
     pub to: Option<Timestamp>,
     pub event_type: Option<EventTypeId>,
     pub host: Option<UserId>,
+    /// Latest start first (the default), or soonest first.
+    pub order: BookingOrder,
+}
+
+/// The order of a booking list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BookingOrder {
+    /// Latest start first (history, the API's order).
+    #[default]
+    LatestFirst,
+    /// Soonest start first (what comes next).
+    SoonestFirst,
+}
+
+impl BookingOrder {
+    /// The SQL `ORDER BY` of a booking list in this order (ties broken by id).
+    pub const fn sql(self) -> &'static str {
+        match self {
+            BookingOrder::LatestFirst => "ORDER BY start_time DESC, id DESC",
+            BookingOrder::SoonestFirst => "ORDER BY start_time ASC, id ASC",
+        }
+    }
 }

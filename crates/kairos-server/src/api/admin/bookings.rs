@@ -227,6 +227,7 @@ async fn list_bookings(
             to,
             event_type: query.event_type_id,
             host: query.user_id,
+            ..BookingFilter::default()
         },
     )?;
     let page = PageQuery {

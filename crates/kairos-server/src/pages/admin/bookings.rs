@@ -25,7 +25,7 @@ use kairos_core::text::LongText;
 use kairos_core::zone::TimeZoneName;
 use kairos_notify::notification::Response as LabelledAnswer;
 use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome};
-use kairos_store::{
+use kairos_store::{BookingOrder, 
     ArchivedFilter, Booking, BookingFilter, Change, EventTypeFilter, OutboxMessage, OutboxStatus,
     PageRequest, UserFilter,
 };
@@ -370,44 +370,20 @@ struct ListPage {
     next_href: Option<String>,
 }
 
-/// One page of bookings: newest start first, or soonest first (`ascending`, for upcoming
-/// bookings; the store lists newest first, so the page is read from the other end).
+/// One page of bookings, in the filter's order.
 async fn fetch(
     state: &AppState,
     tenant: TenantId,
     filter: BookingFilter,
     page: u32,
-    ascending: bool,
 ) -> Result<(Vec<Booking>, u64), ApiError> {
-    let offset = u64::from(page - 1) * u64::from(PER_PAGE);
-    if !ascending {
-        let offset =
-            u32::try_from(offset).map_err(|_| bad("page", "page is too large".to_owned()))?;
-        let found = state
-            .store
-            .list_bookings(tenant, filter, PageRequest::new(PER_PAGE, offset))
-            .await?;
-        return Ok((found.items, found.total));
-    }
-    let total = state
+    let offset = u32::try_from(u64::from(page - 1) * u64::from(PER_PAGE))
+        .map_err(|_| bad("page", "page is too large".to_owned()))?;
+    let found = state
         .store
-        .list_bookings(tenant, filter, PageRequest::new(1, 0))
-        .await?
-        .total;
-    if offset >= total {
-        return Ok((Vec::new(), total));
-    }
-    let end = total - offset;
-    let start = end.saturating_sub(u64::from(PER_PAGE));
-    let (Ok(limit), Ok(skip)) = (u32::try_from(end - start), u32::try_from(start)) else {
-        return Err(bad("page", "page is too large".to_owned()));
-    };
-    let mut found = state
-        .store
-        .list_bookings(tenant, filter, PageRequest::new(limit, skip))
+        .list_bookings(tenant, filter, PageRequest::new(PER_PAGE, offset))
         .await?;
-    found.items.reverse();
-    Ok((found.items, total))
+    Ok((found.items, found.total))
 }
 
 async fn list(
@@ -448,6 +424,7 @@ async fn list_page(
             to,
             event_type: query.event,
             host: query.host,
+            ..BookingFilter::default()
         },
     )?;
     if let Some(to) = query.to {
@@ -459,7 +436,10 @@ async fn list_page(
         None => {}
     }
     let ascending = query.when == Some(Period::Upcoming);
-    let (bookings, total) = fetch(state, tenant, filter, query.page, ascending).await?;
+    if ascending {
+        filter.order = BookingOrder::SoonestFirst;
+    }
+    let (bookings, total) = fetch(state, tenant, filter, query.page).await?;
 
     let manages = console.manages_tenant();
     let hosts = if manages {

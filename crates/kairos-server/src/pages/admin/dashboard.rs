@@ -8,7 +8,7 @@ use axum::routing::get;
 use jiff::{SignedDuration, Timestamp};
 use kairos_core::booking::BookingStatus;
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Booking, BookingFilter, PageRequest};
+use kairos_store::{Booking, BookingFilter, BookingOrder, PageRequest};
 
 use super::{Console, ConsoleLayout, Section};
 use crate::error::ApiError;
@@ -108,6 +108,7 @@ async fn dashboard(
         from: Some(from),
         to,
         host,
+        order: BookingOrder::SoonestFirst,
         ..BookingFilter::default()
     };
     let upcoming_total = count(confirmed(now, None)).await?;
