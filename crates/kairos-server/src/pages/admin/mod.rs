@@ -14,6 +14,7 @@
 //!   bookings ([`Console::admin`] is the same [`Admin`] the JSON API uses, with the same rules).
 
 mod dashboard;
+mod event_types;
 mod login;
 
 use axum::Router;
@@ -43,6 +44,7 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub fn router(abuse: AbuseGuard) -> Router<AppState> {
     Router::new()
         .merge(dashboard::router())
+        .merge(event_types::router())
         .merge(login::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
@@ -348,6 +350,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "archived" => "Archived. Its booking page is closed; existing bookings stay.",
         "restored" => "Restored. Its booking page is open again.",
         "deleted" => "Deleted.",
+        "archived-not-deleted" => {
+            "It has bookings, so it was archived instead of deleted. Its bookings stay."
+        }
         "cancelled" => "The booking was cancelled and the invitee notified.",
         "rescheduled" => "The booking was moved and the invitee notified.",
         "completed" => "Marked as completed.",
