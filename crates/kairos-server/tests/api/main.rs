@@ -2,6 +2,7 @@
 
 mod booking;
 mod console;
+mod console_event_types;
 mod helpers;
 mod html;
 mod notifications;
