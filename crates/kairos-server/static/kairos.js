@@ -79,3 +79,71 @@
     });
   });
 })();
+
+// Console: event types.
+(function () {
+  "use strict";
+
+  // Controls that only work with this script (copy buttons, "Add question") start hidden.
+  document.querySelectorAll("[data-js-only][hidden]").forEach(function (control) {
+    control.hidden = false;
+  });
+
+  // A new event type's slug follows its name until the slug is edited by hand (the server
+  // makes the same slug from the name when the field is left blank).
+  var slugify = function (text) {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 64).replace(/-+$/, "");
+  };
+  var slug = document.querySelector("[data-slug-from]");
+  var slugSource = slug && document.getElementById(slug.getAttribute("data-slug-from"));
+  if (slug && slugSource) {
+    var typed = slug.value !== "";
+    slug.addEventListener("input", function () {
+      typed = slug.value !== "";
+    });
+    slugSource.addEventListener("input", function () {
+      if (!typed) {
+        slug.value = slugify(slugSource.value);
+      }
+    });
+  }
+
+  // The options box shows only for question types that take options.
+  var syncOptions = function (select) {
+    var row = select.closest("[data-question]");
+    var box = row && row.querySelector("[data-options]");
+    var option = select.options[select.selectedIndex];
+    if (box && option) {
+      box.hidden = !option.hasAttribute("data-takes-options");
+    }
+  };
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-question-type]")) {
+      syncOptions(event.target);
+    }
+  });
+  document.querySelectorAll("[data-question-type]").forEach(syncOptions);
+
+  // "Add question": a blank row copied from the page's template, numbered after the others.
+  var add = document.querySelector("[data-add-question]");
+  var list = document.getElementById("question-list");
+  var template = document.getElementById("question-template");
+  if (add && list && template) {
+    add.addEventListener("click", function () {
+      var index = parseInt(list.getAttribute("data-next-index") || "0", 10);
+      var html = template.innerHTML
+        .replace(/__INDEX__/g, String(index))
+        .replace(/__NUMBER__/g, String(index + 1));
+      list.insertAdjacentHTML("beforeend", html);
+      list.setAttribute("data-next-index", String(index + 1));
+      var row = list.lastElementChild;
+      if (row) {
+        row.querySelectorAll("[data-question-type]").forEach(syncOptions);
+        var label = row.querySelector("input[type=text]");
+        if (label) {
+          label.focus();
+        }
+      }
+    });
+  }
+})();

@@ -4,6 +4,7 @@ mod booking;
 mod console;
 mod console_analytics;
 mod console_bookings;
+mod console_event_types;
 mod helpers;
 mod html;
 mod notifications;

@@ -1,4 +1,9 @@
 //! `/event-types`: the meeting templates hosts offer.
+//!
+//! The handlers are thin: the request bodies ([`CreateEventType`], [`UpdateEventType`]) carry
+//! every rule through their domain types, and [`create`], [`update`], [`delete`], [`archive`]
+//! and [`restore`] hold the permission checks and store calls. The console's event type pages
+//! submit the same bodies to the same functions.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,6 +14,7 @@ use kairos_core::settings::{DurationMinutes, SettingOverrides};
 use kairos_core::text::{DisplayName, LongText, Slug};
 use kairos_store::{
     Actor, ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, Page,
+    PageRequest,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -107,7 +113,73 @@ pub struct DeleteResult {
     outcome: DeleteOutcome,
 }
 
-async fn load(state: &AppState, admin: &Admin, id: EventTypeId) -> Result<EventType, ApiError> {
+impl CreateEventType {
+    /// The host asked for (`None`: the caller's own profile) and the new type's fields, absent
+    /// ones set to the spec's defaults.
+    pub(crate) fn into_fields(self) -> (Option<UserId>, EventTypeFields) {
+        let fields = EventTypeFields {
+            name: self.name,
+            slug: self.slug,
+            description: self.description,
+            duration: self.duration,
+            slot_interval: self.slot_interval,
+            color: self.color.unwrap_or_default(),
+            location: self.location.unwrap_or_else(Location::google_meet),
+            custom_questions: self.custom_questions.unwrap_or_default(),
+            reminder_settings: self.reminder_settings.unwrap_or_default(),
+            setting_overrides: self.setting_overrides.unwrap_or_default(),
+            is_active: self.is_active.unwrap_or(true),
+        };
+        (self.user_id, fields)
+    }
+}
+
+impl UpdateEventType {
+    /// Applies the changes to an event type's current fields.
+    pub(crate) fn apply(self, fields: &mut EventTypeFields) {
+        if let Some(name) = self.name {
+            fields.name = name;
+        }
+        if let Some(slug) = self.slug {
+            fields.slug = slug;
+        }
+        if let Some(description) = self.description {
+            fields.description = description;
+        }
+        if let Some(duration) = self.duration {
+            fields.duration = duration;
+        }
+        if let Some(interval) = self.slot_interval {
+            fields.slot_interval = interval;
+        }
+        if let Some(color) = self.color {
+            fields.color = color;
+        }
+        if let Some(location) = self.location {
+            fields.location = location;
+        }
+        if let Some(questions) = self.custom_questions {
+            fields.custom_questions = questions;
+        }
+        if let Some(reminders) = self.reminder_settings {
+            fields.reminder_settings = reminders;
+        }
+        if let Some(overrides) = self.setting_overrides {
+            fields.setting_overrides = overrides;
+        }
+        if let Some(active) = self.is_active {
+            fields.is_active = active;
+        }
+    }
+}
+
+/// An event type the caller may manage (404 when missing, 403 when another host's and the
+/// caller is a member).
+pub(crate) async fn load(
+    state: &AppState,
+    admin: &Admin,
+    id: EventTypeId,
+) -> Result<EventType, ApiError> {
     let event_type = state
         .store
         .event_type(admin.0.tenant_id, id)
@@ -115,6 +187,113 @@ async fn load(state: &AppState, admin: &Admin, id: EventTypeId) -> Result<EventT
         .map_err(ApiError::from_store("event type"))?;
     admin.require_manage(event_type.user_id)?;
     Ok(event_type)
+}
+
+/// Lists event types, newest first: owners and admins see every host's (or `user`'s), members
+/// only their own.
+pub(crate) async fn list(
+    state: &AppState,
+    admin: &Admin,
+    user: Option<UserId>,
+    archived: ArchivedFilter,
+    page: PageRequest,
+) -> Result<Page<EventType>, ApiError> {
+    let user = if admin.0.role.manages_tenant() {
+        user
+    } else {
+        Some(admin.target_user(user)?)
+    };
+    let filter = EventTypeFilter {
+        user,
+        archived,
+        bookable_only: false,
+    };
+    Ok(state
+        .store
+        .list_event_types(admin.0.tenant_id, filter, page)
+        .await?)
+}
+
+/// Creates an event type for `user` (default: the caller's own profile; members only for
+/// themselves). A taken slug is a conflict on `slug`.
+pub(crate) async fn create(
+    state: &AppState,
+    admin: &Admin,
+    user: Option<UserId>,
+    fields: EventTypeFields,
+) -> Result<EventType, ApiError> {
+    let user = admin.target_user(user)?;
+    state
+        .store
+        .create_event_type(
+            admin.0.tenant_id,
+            Actor::account(admin.0.account_id),
+            fields,
+            user,
+        )
+        .await
+        .map_err(ApiError::from_store("user"))
+}
+
+/// Replaces the fields of an event type the caller has [`load`]ed.
+pub(crate) async fn update(
+    state: &AppState,
+    admin: &Admin,
+    id: EventTypeId,
+    fields: EventTypeFields,
+) -> Result<EventType, ApiError> {
+    state
+        .store
+        .update_event_type(
+            admin.0.tenant_id,
+            Actor::account(admin.0.account_id),
+            id,
+            fields,
+        )
+        .await
+        .map_err(ApiError::from_store("event type"))
+}
+
+/// Deletes an event type, or archives it when bookings refer to it.
+pub(crate) async fn delete(
+    state: &AppState,
+    admin: &Admin,
+    id: EventTypeId,
+) -> Result<DeleteOutcome, ApiError> {
+    load(state, admin, id).await?;
+    state
+        .store
+        .delete_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
+        .await
+        .map_err(ApiError::from_store("event type"))
+}
+
+/// Archives an event type (a no-op when it already is).
+pub(crate) async fn archive(
+    state: &AppState,
+    admin: &Admin,
+    id: EventTypeId,
+) -> Result<EventType, ApiError> {
+    load(state, admin, id).await?;
+    state
+        .store
+        .archive_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
+        .await
+        .map_err(ApiError::from_store("event type"))
+}
+
+/// Brings an archived event type back.
+pub(crate) async fn restore(
+    state: &AppState,
+    admin: &Admin,
+    id: EventTypeId,
+) -> Result<EventType, ApiError> {
+    load(state, admin, id).await?;
+    state
+        .store
+        .restore_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
+        .await
+        .map_err(ApiError::from_store("event type"))
 }
 
 /// List event types.
@@ -126,11 +305,6 @@ async fn list_event_types(
     admin: Admin,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<EventType>>, ApiError> {
-    let user = if admin.0.role.manages_tenant() {
-        query.user_id
-    } else {
-        Some(admin.target_user(query.user_id)?)
-    };
     let archived = match query.archived.unwrap_or_default() {
         ArchivedParam::Exclude => ArchivedFilter::Exclude,
         ArchivedParam::Only => ArchivedFilter::Only,
@@ -141,17 +315,9 @@ async fn list_event_types(
         offset: query.offset,
     }
     .page()?;
-    let filter = EventTypeFilter {
-        user,
-        archived,
-        bookable_only: false,
-    };
-    Ok(Json(
-        state
-            .store
-            .list_event_types(admin.0.tenant_id, filter, page)
-            .await?,
-    ))
+    list(&state, &admin, query.user_id, archived, page)
+        .await
+        .map(Json)
 }
 
 /// Create an event type.
@@ -163,30 +329,8 @@ async fn create_event_type(
     admin: Admin,
     ApiJson(body): ApiJson<CreateEventType>,
 ) -> Result<(StatusCode, Json<EventType>), ApiError> {
-    let user = admin.target_user(body.user_id)?;
-    let fields = EventTypeFields {
-        name: body.name,
-        slug: body.slug,
-        description: body.description,
-        duration: body.duration,
-        slot_interval: body.slot_interval,
-        color: body.color.unwrap_or_default(),
-        location: body.location.unwrap_or_else(Location::google_meet),
-        custom_questions: body.custom_questions.unwrap_or_default(),
-        reminder_settings: body.reminder_settings.unwrap_or_default(),
-        setting_overrides: body.setting_overrides.unwrap_or_default(),
-        is_active: body.is_active.unwrap_or(true),
-    };
-    let created = state
-        .store
-        .create_event_type(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            fields,
-            user,
-        )
-        .await
-        .map_err(ApiError::from_store("user"))?;
+    let (user, fields) = body.into_fields();
+    let created = create(&state, &admin, user, fields).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -214,49 +358,8 @@ async fn update_event_type(
     ApiJson(body): ApiJson<UpdateEventType>,
 ) -> Result<Json<EventType>, ApiError> {
     let mut fields = load(&state, &admin, id).await?.fields;
-    if let Some(name) = body.name {
-        fields.name = name;
-    }
-    if let Some(slug) = body.slug {
-        fields.slug = slug;
-    }
-    if let Some(description) = body.description {
-        fields.description = description;
-    }
-    if let Some(duration) = body.duration {
-        fields.duration = duration;
-    }
-    if let Some(interval) = body.slot_interval {
-        fields.slot_interval = interval;
-    }
-    if let Some(color) = body.color {
-        fields.color = color;
-    }
-    if let Some(location) = body.location {
-        fields.location = location;
-    }
-    if let Some(questions) = body.custom_questions {
-        fields.custom_questions = questions;
-    }
-    if let Some(reminders) = body.reminder_settings {
-        fields.reminder_settings = reminders;
-    }
-    if let Some(overrides) = body.setting_overrides {
-        fields.setting_overrides = overrides;
-    }
-    if let Some(active) = body.is_active {
-        fields.is_active = active;
-    }
-    let updated = state
-        .store
-        .update_event_type(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            id,
-            fields,
-        )
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    body.apply(&mut fields);
+    let updated = update(&state, &admin, id, fields).await?;
     Ok(Json(updated))
 }
 
@@ -269,12 +372,7 @@ async fn delete_event_type(
     admin: Admin,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<DeleteResult>, ApiError> {
-    load(&state, &admin, id).await?;
-    let outcome = state
-        .store
-        .delete_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    let outcome = delete(&state, &admin, id).await?;
     Ok(Json(DeleteResult { outcome }))
 }
 
@@ -287,12 +385,7 @@ async fn archive_event_type(
     admin: Admin,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<EventType>, ApiError> {
-    load(&state, &admin, id).await?;
-    let archived = state
-        .store
-        .archive_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    let archived = archive(&state, &admin, id).await?;
     Ok(Json(archived))
 }
 
@@ -305,11 +398,6 @@ async fn restore_event_type(
     admin: Admin,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<EventType>, ApiError> {
-    load(&state, &admin, id).await?;
-    let restored = state
-        .store
-        .restore_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
+    let restored = restore(&state, &admin, id).await?;
     Ok(Json(restored))
 }

@@ -5,7 +5,7 @@ mod availability;
 mod blocked_dates;
 pub(crate) mod bookings;
 mod changelog;
-mod event_types;
+pub(crate) mod event_types;
 pub(crate) mod notifications;
 mod settings;
 mod tokens;

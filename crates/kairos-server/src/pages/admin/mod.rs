@@ -17,6 +17,7 @@ mod analytics;
 mod bookings;
 mod charts;
 mod dashboard;
+mod event_types;
 mod login;
 mod reschedule;
 
@@ -50,6 +51,7 @@ pub fn router(abuse: AbuseGuard) -> Router<AppState> {
         .merge(bookings::router())
         .merge(reschedule::router())
         .merge(analytics::router())
+        .merge(event_types::router())
         .merge(login::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
@@ -355,6 +357,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "archived" => "Archived. Its booking page is closed; existing bookings stay.",
         "restored" => "Restored. Its booking page is open again.",
         "deleted" => "Deleted.",
+        "archived-not-deleted" => {
+            "It has bookings, so it was archived instead of deleted. Its bookings stay."
+        }
         "cancelled" => "The booking was cancelled and the invitee notified.",
         "rescheduled" => "The booking was moved and the invitee notified.",
         "completed" => "Marked as completed.",
