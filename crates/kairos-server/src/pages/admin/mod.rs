@@ -14,6 +14,7 @@
 //!   bookings ([`Console::admin`] is the same [`Admin`] the JSON API uses, with the same rules).
 
 mod dashboard;
+mod hours;
 mod login;
 
 use axum::Router;
@@ -43,6 +44,7 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub fn router(abuse: AbuseGuard) -> Router<AppState> {
     Router::new()
         .merge(dashboard::router())
+        .merge(hours::router())
         .merge(login::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
