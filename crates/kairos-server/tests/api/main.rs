@@ -2,6 +2,8 @@
 
 mod booking;
 mod console;
+mod console_availability;
+mod console_settings;
 mod helpers;
 mod html;
 mod notifications;

@@ -181,7 +181,14 @@ async fn page(
     refused: Refused,
 ) -> Result<DatesPage, Failure> {
     let tenant = console.principal().tenant_id;
-    let zone = host.user.timezone.clone();
+    // Override and time-off dates and hours are wall-clock values in the zone of the weekly
+    // hours (which may differ from the profile's display zone).
+    let zone = state
+        .store
+        .availability(tenant, host.user.id)
+        .await
+        .map_err(|e| PageError(ApiError::from_store("host")(e)))?
+        .timezone;
     let today = state
         .clock
         .now()
