@@ -78,6 +78,9 @@
     return;
   }
   document.body.classList.add("js-hours");
+  document.querySelectorAll("[data-without-js]").forEach(function (note) {
+    note.hidden = true;
+  });
   var counter = 1000;
 
   var escapeText = function (text) {
