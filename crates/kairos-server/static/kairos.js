@@ -147,3 +147,161 @@
     });
   }
 })();
+
+// Console: availability and settings.
+(function () {
+  "use strict";
+
+  // Time-window editors (weekly hours, date overrides): without this script each day shows its
+  // windows plus blank rows; with it, blank rows give way to "Add a window" and "Remove".
+  var rowTemplate = document.getElementById("window-row-template");
+  var containers = document.querySelectorAll("[data-windows]");
+  if (!rowTemplate || !containers.length) {
+    return;
+  }
+  document.body.classList.add("js-hours");
+  document.querySelectorAll("[data-without-js]").forEach(function (note) {
+    note.hidden = true;
+  });
+  var counter = 1000;
+
+  var escapeText = function (text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  };
+
+  var groupOf = function (container) {
+    return container.closest("[data-day]");
+  };
+
+  var isBlank = function (row) {
+    var inputs = row.querySelectorAll("input");
+    for (var i = 0; i < inputs.length; i += 1) {
+      if (inputs[i].value) {
+        return false;
+      }
+    }
+    return !row.classList.contains("invalid");
+  };
+
+  var newRow = function (container, start, end) {
+    var group = groupOf(container);
+    var key = container.getAttribute("data-windows");
+    counter += 1;
+    var html = rowTemplate.innerHTML
+      .replace(/__ID__/g, key)
+      .replace(/__NAME__/g, key)
+      .replace(/__N__/g, String(counter))
+      .replace(/__NUMBER__/g, String(container.children.length + 1))
+      .replace(/__LABEL__/g, escapeText(group.getAttribute("data-label") || ""));
+    var holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    var row = holder.firstElementChild;
+    var inputs = row.querySelectorAll("input");
+    inputs[0].value = start || "";
+    inputs[1].value = end || "";
+    container.appendChild(row);
+    return row;
+  };
+
+  var ensureRow = function (container) {
+    if (!container.children.length) {
+      newRow(container);
+    }
+  };
+
+  containers.forEach(function (container) {
+    // Keep filled rows and rows with a problem; one blank row at most when nothing is filled.
+    Array.prototype.slice.call(container.children).forEach(function (row) {
+      if (isBlank(row)) {
+        container.removeChild(row);
+      }
+    });
+    ensureRow(container);
+    var group = groupOf(container);
+    var add = group.querySelector("[data-add-window]");
+    if (add) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        newRow(container).querySelector("input").focus();
+      });
+    }
+  });
+
+  document.querySelectorAll("[data-remove-window]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove-window]");
+    if (!button) {
+      return;
+    }
+    var row = button.closest(".window-row");
+    var container = row.parentNode;
+    container.removeChild(row);
+    ensureRow(container);
+    var add = groupOf(container).querySelector("[data-add-window]");
+    if (add) {
+      add.focus();
+    }
+  });
+
+  // Unticked days are closed: hide their windows.
+  document.querySelectorAll("[data-day-toggle]").forEach(function (toggle) {
+    var day = toggle.closest("[data-day]");
+    var sync = function () {
+      day.classList.toggle("is-closed", !toggle.checked);
+    };
+    toggle.addEventListener("change", sync);
+    sync();
+  });
+
+  // "Copy Monday to Tuesday–Friday".
+  var copy = document.querySelector("[data-copy-monday]");
+  var monday = document.querySelector("[data-windows=monday]");
+  if (copy && monday) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var source = document.getElementById("monday-on");
+      var pairs = [];
+      monday.querySelectorAll(".window-row").forEach(function (row) {
+        var inputs = row.querySelectorAll("input");
+        if (inputs[0].value || inputs[1].value) {
+          pairs.push([inputs[0].value, inputs[1].value]);
+        }
+      });
+      ["tuesday", "wednesday", "thursday", "friday"].forEach(function (key) {
+        var container = document.querySelector("[data-windows=" + key + "]");
+        var toggle = document.getElementById(key + "-on");
+        if (!container || !toggle) {
+          return;
+        }
+        container.innerHTML = "";
+        pairs.forEach(function (pair) {
+          newRow(container, pair[0], pair[1]);
+        });
+        ensureRow(container);
+        toggle.checked = source ? source.checked : true;
+        toggle.dispatchEvent(new Event("change"));
+      });
+      var label = copy.textContent;
+      copy.textContent = "Copied to Tuesday–Friday";
+      window.setTimeout(function () { copy.textContent = label; }, 2000);
+    });
+  }
+
+  // A date override that makes the date unavailable needs no times.
+  var modes = document.querySelectorAll("[data-override-mode] input[type=radio]");
+  var overrideWindows = document.getElementById("override-windows");
+  if (modes.length && overrideWindows) {
+    var syncMode = function () {
+      var off = document.getElementById("override-mode-off");
+      overrideWindows.classList.toggle("is-closed", !!(off && off.checked));
+    };
+    modes.forEach(function (radio) {
+      radio.addEventListener("change", syncMode);
+    });
+    syncMode();
+  }
+})();

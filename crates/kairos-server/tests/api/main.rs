@@ -5,6 +5,8 @@ mod console;
 mod console_analytics;
 mod console_bookings;
 mod console_event_types;
+mod console_availability;
+mod console_settings;
 mod helpers;
 mod html;
 mod notifications;

@@ -63,15 +63,16 @@ pub struct PutDateOverride {
     windows: DayWindows,
 }
 
+/// A date written exactly `YYYY-MM-DD` (the API's paths and the console's date fields).
+pub(crate) fn iso_date(value: &str) -> Option<Date> {
+    value.parse::<Date>().ok().filter(|_| value.len() == 10)
+}
+
 /// Parses a `YYYY-MM-DD` path segment.
 pub(super) fn path_date(value: &str) -> Result<Date, ApiError> {
-    value
-        .parse::<Date>()
-        .ok()
-        .filter(|_| value.len() == 10)
-        .ok_or_else(|| {
-            ApiError::bad_request("date", format!("{value:?} is not a date: use YYYY-MM-DD"))
-        })
+    iso_date(value).ok_or_else(|| {
+        ApiError::bad_request("date", format!("{value:?} is not a date: use YYYY-MM-DD"))
+    })
 }
 
 /// Read a host's weekly hours.

@@ -91,10 +91,30 @@ impl From<BlockedDate> for BlockedDateBody {
 }
 
 fn period(body: &CreateBlockedDate) -> Result<BlockedPeriod, ApiError> {
-    let end_date = body.end_date.unwrap_or(body.start_date);
-    let has_times = body.start_time.is_some() || body.end_time.is_some();
-    let all_day = body.is_all_day.unwrap_or(!has_times);
-    let hours = match (all_day, body.start_time, body.end_time) {
+    blocked_period(
+        body.start_date,
+        body.end_date,
+        body.is_all_day,
+        body.start_time,
+        body.end_time,
+    )
+}
+
+/// The period a new block covers (the API's body and the console's forms): `end_date`
+/// defaults to `start_date`; without times it is all day unless `is_all_day` says otherwise,
+/// and a partial-day block needs both times. A 422 names the API field at fault
+/// (`isAllDay`, `startTime`, `endTime` or `endDate`).
+pub(crate) fn blocked_period(
+    start_date: Date,
+    end_date: Option<Date>,
+    is_all_day: Option<bool>,
+    start_time: Option<WallTime>,
+    end_time: Option<WallTime>,
+) -> Result<BlockedPeriod, ApiError> {
+    let end_date = end_date.unwrap_or(start_date);
+    let has_times = start_time.is_some() || end_time.is_some();
+    let all_day = is_all_day.unwrap_or(!has_times);
+    let hours = match (all_day, start_time, end_time) {
         (true, None, None) => None,
         (true, _, _) => {
             return Err(ApiError::validation(
@@ -119,8 +139,29 @@ fn period(body: &CreateBlockedDate) -> Result<BlockedPeriod, ApiError> {
             ));
         }
     };
-    BlockedPeriod::new(body.start_date, end_date, hours)
+    BlockedPeriod::new(start_date, end_date, hours)
         .map_err(|e| ApiError::validation("endDate", e.message()))
+}
+
+/// Removes a blocked range if the caller may manage its host (404 for another tenant's id, 403
+/// for a member and another host's block); returns what was removed.
+pub(crate) async fn remove_blocked_date(
+    state: &AppState,
+    admin: &Admin,
+    id: BlockedDateId,
+) -> Result<BlockedDate, ApiError> {
+    let blocked = state
+        .store
+        .blocked_date(admin.0.tenant_id, id)
+        .await
+        .map_err(ApiError::from_store("blocked date"))?;
+    admin.require_manage(blocked.user_id)?;
+    state
+        .store
+        .delete_blocked_date(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
+        .await
+        .map_err(ApiError::from_store("blocked date"))?;
+    Ok(blocked)
 }
 
 /// List a host's blocked dates, by start date.
@@ -186,16 +227,6 @@ async fn delete_blocked_date(
     admin: Admin,
     ApiPath(id): ApiPath<BlockedDateId>,
 ) -> Result<StatusCode, ApiError> {
-    let blocked = state
-        .store
-        .blocked_date(admin.0.tenant_id, id)
-        .await
-        .map_err(ApiError::from_store("blocked date"))?;
-    admin.require_manage(blocked.user_id)?;
-    state
-        .store
-        .delete_blocked_date(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("blocked date"))?;
+    remove_blocked_date(&state, &admin, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

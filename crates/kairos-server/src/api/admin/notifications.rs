@@ -115,17 +115,17 @@ pub(crate) async fn retry(
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateView {
-    kind: NotificationKind,
-    audience: Audience,
+    pub(crate) kind: NotificationKind,
+    pub(crate) audience: Audience,
     /// The tenant's subject template; `null` uses the default.
-    subject: Option<String>,
+    pub(crate) subject: Option<String>,
     /// The tenant's plain-text body template; `null` uses the default. The HTML part is made
     /// from it.
-    body: Option<String>,
-    default_subject: &'static str,
-    default_body: &'static str,
+    pub(crate) body: Option<String>,
+    pub(crate) default_subject: &'static str,
+    pub(crate) default_body: &'static str,
     #[schema(value_type = Option<String>, format = DateTime)]
-    updated_at: Option<jiff::Timestamp>,
+    pub(crate) updated_at: Option<jiff::Timestamp>,
 }
 
 fn view(
@@ -154,6 +154,15 @@ async fn list_templates(
     State(state): State<AppState>,
     admin: Admin,
 ) -> Result<Json<Vec<TemplateView>>, ApiError> {
+    Ok(Json(template_views(&state, &admin).await?))
+}
+
+/// Every notification type and audience with its wording, in the spec's order of types, host
+/// before invitee (the API's list and the console's).
+pub(crate) async fn template_views(
+    state: &AppState,
+    admin: &Admin,
+) -> Result<Vec<TemplateView>, ApiError> {
     let stored = state
         .store
         .notification_templates(admin.0.tenant_id)
@@ -169,7 +178,7 @@ async fn list_templates(
             view(kind, audience, found)
         })
         .collect();
-    Ok(Json(views))
+    Ok(views)
 }
 
 /// A tenant's wording for one notification type and audience.
@@ -182,11 +191,13 @@ pub struct PutTemplate {
     body: Option<String>,
 }
 
-fn parse_kind(kind: &str) -> Result<NotificationKind, ApiError> {
+/// A notification type as spelled in a path (400 naming `kind` otherwise).
+pub(crate) fn parse_kind(kind: &str) -> Result<NotificationKind, ApiError> {
     NotificationKind::parse(kind).map_err(|e| ApiError::bad_request("kind", e.to_string()))
 }
 
-fn parse_audience(audience: &str) -> Result<Audience, ApiError> {
+/// An audience as spelled in a path (400 naming `audience` otherwise).
+pub(crate) fn parse_audience(audience: &str) -> Result<Audience, ApiError> {
     Audience::parse(audience).map_err(|e| ApiError::bad_request("audience", e.to_string()))
 }
 
@@ -206,7 +217,30 @@ async fn put_template(
 ) -> Result<Json<TemplateView>, ApiError> {
     admin.require_tenant_manager()?;
     let (kind, audience) = (parse_kind(&kind)?, parse_audience(&audience)?);
-    let parsed = TemplateOverride::parse(body.subject.as_deref(), body.body.as_deref())
+    let saved = save_template(
+        &state,
+        &admin,
+        kind,
+        audience,
+        body.subject.as_deref(),
+        body.body.as_deref(),
+    )
+    .await?;
+    Ok(Json(saved))
+}
+
+/// Checks and stores a tenant's wording for one type and audience (owners and admins only);
+/// a blank field keeps the built-in one. A bad template is a 422 naming `subject` or `body`.
+pub(crate) async fn save_template(
+    state: &AppState,
+    admin: &Admin,
+    kind: NotificationKind,
+    audience: Audience,
+    subject: Option<&str>,
+    body: Option<&str>,
+) -> Result<TemplateView, ApiError> {
+    admin.require_tenant_manager()?;
+    let parsed = TemplateOverride::parse(subject, body)
         .map_err(|e| ApiError::validation(e.field.as_str(), e.error.to_string()))?;
     let saved = state
         .store
@@ -220,7 +254,7 @@ async fn put_template(
         )
         .await
         .map_err(ApiError::from_store("template"))?;
-    Ok(Json(view(kind, audience, Some(&saved))))
+    Ok(view(kind, audience, Some(&saved)))
 }
 
 /// Go back to the built-in wording. Owners and admins only.
@@ -235,6 +269,19 @@ async fn delete_template(
 ) -> Result<StatusCode, ApiError> {
     admin.require_tenant_manager()?;
     let (kind, audience) = (parse_kind(&kind)?, parse_audience(&audience)?);
+    reset_template(&state, &admin, kind, audience).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the tenant's wording for one type and audience (owners and admins only); 404 when
+/// it had none.
+pub(crate) async fn reset_template(
+    state: &AppState,
+    admin: &Admin,
+    kind: NotificationKind,
+    audience: Audience,
+) -> Result<(), ApiError> {
+    admin.require_tenant_manager()?;
     state
         .store
         .delete_notification_template(
@@ -244,6 +291,5 @@ async fn delete_template(
             audience,
         )
         .await
-        .map_err(ApiError::from_store("template override"))?;
-    Ok(StatusCode::NO_CONTENT)
+        .map_err(ApiError::from_store("template override"))
 }

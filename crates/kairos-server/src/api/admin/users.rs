@@ -72,7 +72,9 @@ pub fn check_username(username: &Username) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn avatar_url(value: Option<String>) -> Result<Option<String>, ApiError> {
+/// Checks an avatar URL (the API's and the console's): blank means none; otherwise an http(s)
+/// URL of at most 2000 characters without spaces. A 422 names `avatarUrl`.
+pub(crate) fn avatar_url(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(url) = value.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
         return Ok(None);
     };

@@ -18,6 +18,7 @@ mod bookings;
 mod charts;
 mod dashboard;
 mod event_types;
+mod hours;
 mod login;
 mod reschedule;
 
@@ -52,6 +53,7 @@ pub fn router(abuse: AbuseGuard) -> Router<AppState> {
         .merge(reschedule::router())
         .merge(analytics::router())
         .merge(event_types::router())
+        .merge(hours::router())
         .merge(login::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
