@@ -144,6 +144,9 @@ pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiE
     rate_limit(guard, request).await
 }
 
+/// The message of a write refused by the Origin check.
+pub const CROSS_ORIGIN_REFUSED: &str = "cross-origin request refused";
+
 /// The Origin check alone: refuses (403) an unsafe request whose `Origin` (or, without one,
 /// `Referer`) is not the public origin. Safe methods pass.
 pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), ApiError> {
@@ -156,9 +159,7 @@ pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), ApiErro
         referer = ?headers.get(header::REFERER),
         "refused a cross-origin write"
     );
-    Err(ApiError::Forbidden(
-        "cross-origin request refused".to_owned(),
-    ))
+    Err(ApiError::Forbidden(CROSS_ORIGIN_REFUSED.to_owned()))
 }
 
 /// The per-client rate limit alone (whatever the method): the request back while the client

@@ -45,9 +45,10 @@ impl PageError {
             ApiError::TooManyRequests { retry_after_secs } => format!(
                 "You sent several requests in a short time. Please wait {retry_after_secs} seconds and try again."
             ),
-            ApiError::Forbidden(_) => {
+            ApiError::Forbidden(reason) if reason == crate::abuse::CROSS_ORIGIN_REFUSED => {
                 "This form was sent from another site, so it was refused.".to_owned()
             }
+            ApiError::Forbidden(reason) => sentence(reason),
             ApiError::Internal(_) => {
                 "An error on our side stopped this page. Please try again in a moment.".to_owned()
             }

@@ -264,7 +264,8 @@ on_both_backends!(console_forms_need_the_session_csrf_token, |app| {
     console
         .submit_raw("/admin/scheduling/logout", &[], &app.address)
         .await
-        .expect_html(403);
+        .expect_html(403)
+        .contains("The form's security token is missing or out of date");
     console
         .submit_raw(
             "/admin/scheduling/logout",
@@ -280,7 +281,8 @@ on_both_backends!(console_forms_need_the_session_csrf_token, |app| {
             "https://evil.example",
         )
         .await
-        .expect_html(403);
+        .expect_html(403)
+        .contains("This form was sent from another site");
     console.get("/admin/scheduling").await.expect_html(200);
     // A write without any session is a 401 page, not a redirect.
     let response = browser()

@@ -3,9 +3,9 @@
 mod booking;
 mod console;
 mod console_analytics;
+mod console_availability;
 mod console_bookings;
 mod console_event_types;
-mod console_availability;
 mod console_settings;
 mod helpers;
 mod html;

@@ -25,9 +25,9 @@ use kairos_core::text::LongText;
 use kairos_core::zone::TimeZoneName;
 use kairos_notify::notification::Response as LabelledAnswer;
 use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome};
-use kairos_store::{BookingOrder, 
-    ArchivedFilter, Booking, BookingFilter, Change, EventTypeFilter, OutboxMessage, OutboxStatus,
-    PageRequest, UserFilter,
+use kairos_store::{
+    ArchivedFilter, Booking, BookingFilter, BookingOrder, Change, EventTypeFilter, OutboxMessage,
+    OutboxStatus, PageRequest, UserFilter,
 };
 
 use super::dashboard::{BookingRow, console_zone, when};
