@@ -799,3 +799,22 @@ on_both_backends_at_now!(
             .expect_html(404);
     }
 );
+
+on_both_backends_at_now!(
+    the_dashboard_lists_the_soonest_bookings_first,
+    |app, _clock| {
+        let (_intro, demo) = intro_and_demo(&app).await;
+        // Booked out of order: the later meeting first.
+        book(&app, &demo, "2030-01-09T10:00:00Z", "Later Lee", json!({})).await;
+        book(&app, &demo, "2030-01-08T10:00:00Z", "Sooner Sam", json!({})).await;
+        let console = Console::owner(&app).await;
+        let dashboard = console.get("/admin/scheduling").await.expect_html(200);
+        assert!(
+            position(&dashboard, "Sooner Sam") < position(&dashboard, "Later Lee"),
+            "the next meeting comes first"
+        );
+        dashboard.contains(
+            "<span class=\"stat-value\">2</span><span class=\"stat-label\">Upcoming</span>",
+        );
+    }
+);
