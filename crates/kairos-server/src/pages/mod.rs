@@ -14,7 +14,7 @@ pub mod admin;
 pub mod assets;
 mod book;
 pub mod calendar;
-mod error;
+pub(crate) mod error;
 pub mod locale;
 
 use axum::Router;
@@ -119,7 +119,7 @@ impl Layout {
     }
 }
 
-fn accent_class(color: kairos_core::event_type::EventColor) -> &'static str {
+pub(crate) fn accent_class(color: kairos_core::event_type::EventColor) -> &'static str {
     use kairos_core::event_type::EventColor;
     match color {
         EventColor::Green => "accent-green",

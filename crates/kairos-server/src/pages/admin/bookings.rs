@@ -38,6 +38,7 @@ use crate::booking::host_and_type;
 use crate::error::ApiError;
 use crate::notifications::location_text;
 use crate::pages::calendar::{parse_date, with_query};
+pub(super) use crate::pages::error::sentence;
 use crate::pages::locale::Clock;
 use crate::state::AppState;
 
@@ -91,19 +92,6 @@ pub(super) fn status_label(status: BookingStatus) -> &'static str {
         BookingStatus::Completed => "Completed",
         BookingStatus::NoShow => "No-show",
     }
-}
-
-/// Upper-cases the first letter and ends with a full stop.
-pub(super) fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
 }
 
 #[derive(Template)]

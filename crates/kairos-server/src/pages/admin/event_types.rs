@@ -31,6 +31,7 @@ use super::{Console, ConsoleLayout, Section, done, notice_code, with_status};
 use crate::api::admin::event_types::{self as api, CreateEventType, UpdateEventType};
 use crate::error::ApiError;
 use crate::extract::parse_json;
+use crate::pages::error::sentence;
 use crate::pages::{PageError, render};
 use crate::state::AppState;
 
@@ -324,19 +325,6 @@ fn slug_from(name: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-/// Upper-cases the first letter and ends with a full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
-}
-
 /// `30 min`, `1 h`, `1 h 30 min`.
 fn minutes_text(minutes: i32) -> String {
     match (minutes / 60, minutes % 60) {
@@ -490,7 +478,7 @@ async fn list_page(
                 edit_href: format!("{LIST}/{id}"),
                 delete_href: format!("{LIST}/{id}/delete"),
                 action_base: format!("{LIST}/{id}"),
-                color_class: color_class(event_type.fields.color),
+                color_class: crate::pages::accent_class(event_type.fields.color),
                 color_label: color_label(event_type.fields.color),
                 duration: minutes_text(event_type.fields.duration.get()),
                 location: location_summary(&event_type),
@@ -549,18 +537,6 @@ async fn list_page(
         page_note,
     };
     render(&page)
-}
-
-fn color_class(color: EventColor) -> &'static str {
-    match color {
-        EventColor::Green => "accent-green",
-        EventColor::Mint => "accent-mint",
-        EventColor::Blue => "accent-blue",
-        EventColor::Purple => "accent-purple",
-        EventColor::Orange => "accent-orange",
-        EventColor::Red => "accent-red",
-        EventColor::Gray => "accent-gray",
-    }
 }
 
 // --- the form --------------------------------------------------------------------------------
@@ -961,7 +937,7 @@ fn form_page(
             .map(|c| Choice {
                 value: c.as_str(),
                 label: color_label(*c),
-                extra: color_class(*c),
+                extra: crate::pages::accent_class(*c),
                 takes_options: false,
             })
             .collect(),

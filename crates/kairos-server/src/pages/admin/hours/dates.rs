@@ -14,7 +14,7 @@ use kairos_core::schedule::DateOverride;
 use kairos_core::text::LongText;
 use kairos_store::{Actor, BlockedDate, NewBlockedDate, PageRequest};
 
-use super::host::{ChooseHostPage, Host, Target, resolve, resolve_for_write};
+use super::host::{Host, resolve_for_page, resolve_for_write};
 use super::{
     Failure, FormErrors, WindowRow, date_label, form_time, message_of, read_windows, windows_label,
     with_blank_row,
@@ -243,19 +243,18 @@ async fn show(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
     let notice = notice_code(query.as_deref());
-    let host = match resolve(&state, &console, Section::Availability, query.as_deref()).await? {
-        Target::Host(host) => *host,
-        Target::Choose(picker) => {
-            let page = ChooseHostPage {
-                layout: console
-                    .layout("Date overrides and time off", Section::Availability)
-                    .with_notice(notice.as_deref()),
-                heading: "Date overrides and time off",
-                action: PATH,
-                picker,
-            };
-            return Ok(render(&page)?.into_response());
-        }
+    let host = match resolve_for_page(
+        &state,
+        &console,
+        Section::Availability,
+        "Date overrides and time off",
+        PATH,
+        query.as_deref(),
+    )
+    .await?
+    {
+        Ok(host) => host,
+        Err(picker_page) => return Ok(picker_page),
     };
     let page = page(
         &state,

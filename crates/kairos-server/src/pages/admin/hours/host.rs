@@ -135,6 +135,33 @@ pub async fn resolve_for_write(
     }
 }
 
+/// Like [`resolve`] for a page GET: the host, or (`Err`) the rendered picker page for an owner or
+/// admin without a host profile who named none.
+pub async fn resolve_for_page(
+    state: &AppState,
+    console: &Console,
+    section: Section,
+    heading: &'static str,
+    action: &'static str,
+    query: Option<&str>,
+) -> Result<Result<Host, axum::response::Response>, Failure> {
+    use axum::response::IntoResponse;
+    match resolve(state, console, section, query).await? {
+        Target::Host(host) => Ok(Ok(*host)),
+        Target::Choose(picker) => {
+            let page = ChooseHostPage {
+                layout: console
+                    .layout(heading, section)
+                    .with_notice(crate::pages::admin::notice_code(query).as_deref()),
+                heading,
+                action,
+                picker,
+            };
+            Ok(Err(crate::pages::render(&page)?.into_response()))
+        }
+    }
+}
+
 /// The page an owner or admin without a host profile sees until they pick a host.
 #[derive(Template)]
 #[template(path = "admin/hours/choose_host.html")]

@@ -16,7 +16,7 @@ use kairos_core::text::{DisplayName, EmailAddress};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{Actor, User, UserUpdate};
 
-use super::host::{ChooseHostPage, Host, Target, resolve, resolve_for_write};
+use super::host::{Host, resolve_for_page, resolve_for_write};
 use super::weekly::{ZoneOption, zone_options};
 use super::{Failure, FormErrors, message_of};
 use crate::api::admin::avatar_url;
@@ -190,17 +190,18 @@ async fn show(
     console: Console,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
-    let host = match resolve(&state, &console, Section::Settings, query.as_deref()).await? {
-        Target::Host(host) => *host,
-        Target::Choose(picker) => {
-            let page = ChooseHostPage {
-                layout: layout(&console, query.as_deref()),
-                heading: "Settings",
-                action: PATH,
-                picker,
-            };
-            return Ok(render(&page)?.into_response());
-        }
+    let host = match resolve_for_page(
+        &state,
+        &console,
+        Section::Settings,
+        "Settings",
+        PATH,
+        query.as_deref(),
+    )
+    .await?
+    {
+        Ok(host) => host,
+        Err(picker_page) => return Ok(picker_page),
     };
     let page = SettingsPage {
         layout: layout(&console, query.as_deref()),

@@ -12,7 +12,7 @@ use kairos_core::schedule::{DayWindows, WeeklySchedule};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{Actor, AvailabilityUpdate};
 
-use super::host::{ChooseHostPage, Host, Target, resolve, resolve_for_write};
+use super::host::{Host, resolve_for_page, resolve_for_write};
 use super::{Failure, FormErrors, WindowRow, read_windows, with_blank_row};
 use crate::error::ApiError;
 use crate::pages::admin::{Console, ConsoleLayout, Section, done, notice_code, with_status};
@@ -119,17 +119,18 @@ async fn show(
     console: Console,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
-    let host = match resolve(&state, &console, Section::Availability, query.as_deref()).await? {
-        Target::Host(host) => *host,
-        Target::Choose(picker) => {
-            let page = ChooseHostPage {
-                layout: layout(&console, query.as_deref()),
-                heading: "Availability",
-                action: PATH,
-                picker,
-            };
-            return Ok(render(&page)?.into_response());
-        }
+    let host = match resolve_for_page(
+        &state,
+        &console,
+        Section::Availability,
+        "Availability",
+        PATH,
+        query.as_deref(),
+    )
+    .await?
+    {
+        Ok(host) => host,
+        Err(picker_page) => return Ok(picker_page),
     };
     let availability = state
         .store
