@@ -23,7 +23,7 @@ use kairos_store::{
 use serde_json::json;
 use sqlx::types::Json;
 
-use crate::outbox::{cancel_pending_reminders, queue};
+use crate::outbox::{OutboxColumns, cancel_pending_reminders, outbox_insert, queue};
 use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
 use crate::types::{PgDate, PgTimestamp};
 use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
@@ -220,51 +220,59 @@ async fn insert_booking(
     Ok(id)
 }
 
-/// Inserts a new booking with its changelog row `created` in one statement and returns it
-/// as stored.
+/// Inserts a new booking (`created`, as [`NewBooking::confirmed`] made it) with its changelog
+/// row `created` and its outbox messages in one statement, and returns it as stored.
 async fn insert_new_booking(
     tx: &mut Tx,
-    tenant: TenantId,
     booking: &NewBooking,
+    created: &Booking,
     actor: Actor,
-    at: Timestamp,
+    outbox: OutboxColumns,
 ) -> StoreResult<Booking> {
-    let id = BookingId::new();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    // Parameters 1–22 are the booking and its changelog row; the outbox arrays follow.
+    let queued = if outbox.is_empty() {
+        String::new()
+    } else {
+        format!(", queued AS ({})", outbox_insert(23, 2, 1, 19))
+    };
+    let statement = format!(
         "WITH change AS (
              INSERT INTO scheduling_changelog (id, tenant_id, entity_type, entity_id, action, actor_id, details, created_at)
-             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19))
+             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19)){queued}
          INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
              start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
              rescheduled_from, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)
          RETURNING {BOOKING_COLUMNS}"
-    )))
-    .bind(id.as_uuid())
-    .bind(tenant.as_uuid())
-    .bind(booking.event_type_id.as_uuid())
-    .bind(booking.host_user_id.as_uuid())
-    .bind(&booking.event_type_name)
-    .bind(&booking.host_name)
-    .bind(&booking.host_email)
-    .bind(Json(&booking.invitee))
-    .bind(PgTimestamp(booking.start_time))
-    .bind(PgTimestamp(booking.end_time))
-    .bind(booking.timezone.as_str())
-    .bind(Json(&booking.location))
-    .bind(booking.buffer_before_mins)
-    .bind(booking.buffer_after_mins)
-    .bind(booking.manage_token_digest.as_slice())
-    .bind(format!("{id}@kairos"))
-    .bind(0_i32)
-    .bind(None::<uuid::Uuid>)
-    .bind(PgTimestamp(at))
-    .bind(kairos_core::ids::ChangeId::new().as_uuid())
-    .bind(actor.account_id.map(|account| account.as_uuid()))
-    .bind(Json(booking_created_details(booking)))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_error)?;
+    );
+    let query = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(created.id.as_uuid())
+        .bind(created.tenant_id.as_uuid())
+        .bind(created.event_type_id.as_uuid())
+        .bind(created.host_user_id.as_uuid())
+        .bind(&created.event_type_name)
+        .bind(&created.host_name)
+        .bind(&created.host_email)
+        .bind(Json(&created.invitee))
+        .bind(PgTimestamp(created.start_time))
+        .bind(PgTimestamp(created.end_time))
+        .bind(created.timezone.as_str())
+        .bind(Json(&created.location))
+        .bind(created.buffer_before_mins)
+        .bind(created.buffer_after_mins)
+        .bind(created.manage_token_digest.as_slice())
+        .bind(&created.ical_uid)
+        .bind(created.sequence)
+        .bind(created.rescheduled_from.map(|b| b.as_uuid()))
+        .bind(PgTimestamp(created.created_at))
+        .bind(kairos_core::ids::ChangeId::new().as_uuid())
+        .bind(actor.account_id.map(|account| account.as_uuid()))
+        .bind(Json(booking_created_details(booking)));
+    let row = outbox
+        .bind(query)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_error)?;
     booking_from_row(&row)
 }
 
@@ -323,8 +331,16 @@ impl PgStore {
         )
         .await?;
         run_check(check, &snapshot)?;
-        let created = insert_new_booking(&mut tx, tenant, &booking, actor, at).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
+        // The booking as it will be stored (times as PostgreSQL keeps them), so its messages
+        // go into the same statement as the row: four round trips under the lock.
+        let id = BookingId::new();
+        let at = PgTimestamp::truncate(at);
+        let mut booking = booking;
+        booking.start_time = PgTimestamp::truncate(booking.start_time);
+        booking.end_time = PgTimestamp::truncate(booking.end_time);
+        let created = booking.confirmed(tenant, id, format!("{id}@kairos"), 0, None, at);
+        let messages = OutboxColumns::new(outbox(&created));
+        let created = insert_new_booking(&mut tx, &booking, &created, actor, messages).await?;
         commit(tx).await?;
         Ok(created)
     }

@@ -28,6 +28,84 @@ const OUTBOX_COLUMNS: &str =
     "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
     next_attempt_at, last_error, sent_at, payload, created_at, updated_at";
 
+/// Messages as the column arrays of one `UNNEST` insert.
+pub(crate) struct OutboxColumns {
+    ids: Vec<Uuid>,
+    kinds: Vec<&'static str>,
+    audiences: Vec<&'static str>,
+    reminders: Vec<Option<&'static str>>,
+    recipients: Vec<String>,
+    send_at: Vec<PgTimestamp>,
+    payloads: Vec<Json<serde_json::Value>>,
+}
+
+/// The insert of [`OutboxColumns`] bound from parameter `$first` on: the booking's tenant and
+/// id and the creation time are `$tenant`, `$booking` and `$at`.
+pub(crate) fn outbox_insert(first: usize, tenant: usize, booking: usize, at: usize) -> String {
+    let p = |offset: usize| first + offset;
+    format!(
+        "INSERT INTO scheduling_outbox (id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at,
+             next_attempt_at, payload, created_at, updated_at)
+         SELECT m.id, ${tenant}, ${booking}, m.kind, m.audience, m.reminder, m.recipient, m.send_at, m.send_at, m.payload, ${at}, ${at}
+         FROM UNNEST(${}::uuid[], ${}::text[], ${}::text[], ${}::text[], ${}::text[], ${}::timestamptz[], ${}::jsonb[])
+             WITH ORDINALITY AS m(id, kind, audience, reminder, recipient, send_at, payload, position)
+         ORDER BY m.position",
+        p(0),
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6)
+    )
+}
+
+impl OutboxColumns {
+    pub(crate) fn new(messages: Vec<NewOutboxMessage>) -> Self {
+        let count = messages.len();
+        let mut columns = Self {
+            ids: Vec::with_capacity(count),
+            kinds: Vec::with_capacity(count),
+            audiences: Vec::with_capacity(count),
+            reminders: Vec::with_capacity(count),
+            recipients: Vec::with_capacity(count),
+            send_at: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+        };
+        for message in messages {
+            columns.ids.push(OutboxId::new().as_uuid());
+            columns.kinds.push(message.kind.as_str());
+            columns.audiences.push(message.audience.as_str());
+            columns
+                .reminders
+                .push(message.reminder.map(|timing| timing.as_str()));
+            columns.recipients.push(message.recipient);
+            columns.send_at.push(PgTimestamp(message.send_at));
+            columns.payloads.push(Json(message.payload));
+        }
+        columns
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Binds the seven arrays, in the order [`outbox_insert`] numbers them.
+    pub(crate) fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        query
+            .bind(self.ids)
+            .bind(self.kinds)
+            .bind(self.audiences)
+            .bind(self.reminders)
+            .bind(self.recipients)
+            .bind(self.send_at)
+            .bind(self.payloads)
+    }
+}
+
 /// Queues `messages` about `booking` on the caller's transaction, in one statement.
 pub(crate) async fn queue(
     tx: &mut Tx,
@@ -35,47 +113,20 @@ pub(crate) async fn queue(
     messages: Vec<NewOutboxMessage>,
     at: Timestamp,
 ) -> StoreResult<()> {
-    if messages.is_empty() {
+    let columns = OutboxColumns::new(messages);
+    if columns.is_empty() {
         return Ok(());
     }
-    let count = messages.len();
-    let mut ids = Vec::with_capacity(count);
-    let mut kinds = Vec::with_capacity(count);
-    let mut audiences = Vec::with_capacity(count);
-    let mut reminders = Vec::with_capacity(count);
-    let mut recipients = Vec::with_capacity(count);
-    let mut send_at = Vec::with_capacity(count);
-    let mut payloads = Vec::with_capacity(count);
-    for message in messages {
-        ids.push(OutboxId::new().as_uuid());
-        kinds.push(message.kind.as_str());
-        audiences.push(message.audience.as_str());
-        reminders.push(message.reminder.map(|timing| timing.as_str()));
-        recipients.push(message.recipient);
-        send_at.push(PgTimestamp(message.send_at));
-        payloads.push(Json(message.payload));
-    }
-    sqlx::query(
-        "INSERT INTO scheduling_outbox (id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at,
-             next_attempt_at, payload, created_at, updated_at)
-         SELECT m.id, $1, $2, m.kind, m.audience, m.reminder, m.recipient, m.send_at, m.send_at, m.payload, $3, $3
-         FROM UNNEST($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::jsonb[])
-             WITH ORDINALITY AS m(id, kind, audience, reminder, recipient, send_at, payload, position)
-         ORDER BY m.position",
-    )
-    .bind(booking.tenant_id.as_uuid())
-    .bind(booking.id.as_uuid())
-    .bind(PgTimestamp(at))
-    .bind(ids)
-    .bind(kinds)
-    .bind(audiences)
-    .bind(reminders)
-    .bind(recipients)
-    .bind(send_at)
-    .bind(payloads)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_error)?;
+    let statement = outbox_insert(4, 1, 2, 3);
+    let query = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(booking.tenant_id.as_uuid())
+        .bind(booking.id.as_uuid())
+        .bind(PgTimestamp(at));
+    columns
+        .bind(query)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_error)?;
     Ok(())
 }
 

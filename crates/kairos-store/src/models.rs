@@ -511,6 +511,48 @@ pub struct NewBooking {
     pub manage_token_digest: [u8; 32],
 }
 
+impl NewBooking {
+    /// The booking this request becomes when stored as confirmed with `id`, `ical_uid` and
+    /// `sequence` at `at`: what a backend that writes the row and its outbox in one statement
+    /// hands the outbox hook before the row exists.
+    pub fn confirmed(
+        &self,
+        tenant_id: TenantId,
+        id: BookingId,
+        ical_uid: String,
+        sequence: i32,
+        rescheduled_from: Option<BookingId>,
+        at: Timestamp,
+    ) -> Booking {
+        Booking {
+            id,
+            tenant_id,
+            event_type_id: self.event_type_id,
+            host_user_id: self.host_user_id,
+            event_type_name: self.event_type_name.clone(),
+            host_name: self.host_name.clone(),
+            host_email: self.host_email.clone(),
+            invitee: self.invitee.clone(),
+            start_time: self.start_time,
+            end_time: self.end_time,
+            timezone: self.timezone.clone(),
+            status: BookingStatus::Confirmed,
+            location: self.location.clone(),
+            buffer_before_mins: self.buffer_before_mins,
+            buffer_after_mins: self.buffer_after_mins,
+            ical_uid,
+            sequence,
+            cancelled_by: None,
+            cancel_reason: None,
+            rescheduled_from,
+            reminders_sent: std::collections::BTreeMap::new(),
+            created_at: at,
+            updated_at: at,
+            manage_token_digest: self.manage_token_digest,
+        }
+    }
+}
+
 /// A booking (the spec's `scheduling_bookings`).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
