@@ -1,7 +1,8 @@
 //! The booking pages in a real browser: Debian's headless Chromium driven through chromedriver
 //! (WebDriver). An invitee whose browser is in Tokyo opens an event page, lets the script set
 //! their zone, picks a day and a time, fills the form (a custom question too), books, and
-//! cancels through the link on the confirmation.
+//! cancels through the link on the confirmation. A host signs in to the console, creates an
+//! event type with questions, edits the weekly hours, and finds an invitee's booking and answers.
 //!
 //! Needs `/usr/bin/chromedriver` (Debian's `chromium-driver`; `.ci/run` installs it) or
 //! `KAIROS_CHROMEDRIVER`; without it the test prints "skipped" and passes. With
@@ -379,6 +380,489 @@ async fn an_invitee_books_and_cancels_in_a_real_browser() {
     shoot(&browser, "cancelled", DESKTOP).await;
     let bookings = app.get("/bookings").await.expect(200).body;
     assert_eq!(bookings["items"][0]["status"], "cancelled");
+
+    browser.close().await.expect("close browser");
+}
+
+/// Clears a field and types `value` into it.
+async fn fill(browser: &Client, id: &str, value: &str) {
+    let field = browser.find(Locator::Id(id)).await.expect(id);
+    field.clear().await.expect("clear");
+    field.send_keys(value).await.expect("type");
+}
+
+/// Types a 24-hour `HH:MM` into a time input the way a person in an en-US browser does (hour,
+/// minute, AM/PM), and checks the input holds it.
+async fn type_time(input: &fantoccini::elements::Element, value: &str) {
+    let (hour, minute) = value.split_once(':').expect("HH:MM");
+    let hour: u32 = hour.parse().expect("hour");
+    let twelve = match hour % 12 {
+        0 => 12,
+        other => other,
+    };
+    let half = if hour < 12 { "AM" } else { "PM" };
+    input.clear().await.expect("clear time");
+    input
+        .send_keys(&format!("{twelve:02}{minute}{half}"))
+        .await
+        .expect("type time");
+    assert_eq!(
+        input.prop("value").await.expect("value").as_deref(),
+        Some(value),
+        "the time input did not take {value}"
+    );
+}
+
+/// Clicks the console's navigation link to `path`.
+async fn nav(browser: &Client, path: &str) {
+    browser
+        .find(Locator::Css(&format!(".console-nav a[href='{path}']")))
+        .await
+        .expect("console link")
+        .click()
+        .await
+        .expect("follow console link");
+    wait_for_url(browser, path).await;
+}
+
+/// Free start times of the owner's `slug` in the next three weeks, in Europe/London, by date
+/// (days without any left out).
+async fn free_slots(app: &TestApp, slug: &str) -> Vec<(jiff::civil::Date, Vec<String>)> {
+    #[allow(clippy::disallowed_methods)]
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/London").expect("zone"))
+        .date();
+    let reply = app
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/public/scheduling/acme/users/owner/{slug}/slots?from={today}&to={}&timezone=Europe/London",
+                today + jiff::ToSpan::days(21)
+            ),
+            None,
+            None,
+        )
+        .await
+        .expect(200);
+    reply.body["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|day| {
+            let date = day["date"].as_str().expect("date").parse().expect("date");
+            let starts = day["slots"]
+                .as_array()
+                .expect("slots")
+                .iter()
+                .map(|slot| slot["start"].as_str().expect("start").to_owned())
+                .collect();
+            (date, starts)
+        })
+        .filter(|(_, starts): &(_, Vec<String>)| !starts.is_empty())
+        .collect()
+}
+
+/// Books `start` of `event_type` through the public API; returns the reply (the booking and its
+/// manage token).
+async fn book(
+    app: &TestApp,
+    event_type: &serde_json::Value,
+    start: &str,
+    who: (&str, &str),
+    responses: serde_json::Value,
+) -> serde_json::Value {
+    app.call(
+        reqwest::Method::POST,
+        "/api/public/scheduling/acme/bookings",
+        None,
+        Some(json!({
+            "eventTypeId": event_type["id"],
+            "startTime": start,
+            "invitee": { "name": who.0, "email": who.1, "timezone": "Europe/Berlin", "responses": responses }
+        })),
+    )
+    .await
+    .expect(201)
+    .body
+}
+
+#[tokio::test]
+async fn a_host_sets_up_and_sees_a_booking_in_a_real_browser() {
+    let Some(chromedriver) = chromedriver_path() else {
+        eprintln!("skipped: no chromedriver (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let driver = start_driver(&chromedriver, "Europe/London");
+    let browser = open_browser(&driver).await;
+    browser
+        .set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+    let base = app.address.clone();
+
+    // Signing in: the console sends a visitor without a session to the login page.
+    browser
+        .goto(&format!("{base}/admin/scheduling"))
+        .await
+        .expect("console");
+    wait_for_url(&browser, "/admin/scheduling/login").await;
+    assert!(
+        text(&browser)
+            .await
+            .contains("Sign in to your scheduling console")
+    );
+    fill(&browser, "workspace", "acme").await;
+    fill(&browser, "email", "owner@acme.example").await;
+    fill(&browser, "password", "correct horse battery").await;
+    shoot(&browser, "console-login", DESKTOP).await;
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("sign in")
+        .click()
+        .await
+        .expect("sign in");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".console-nav"))
+        .await
+        .expect("the console");
+    let url = browser.current_url().await.expect("url");
+    assert_eq!(url.path(), "/admin/scheduling");
+    let dashboard = text(&browser).await;
+    assert!(dashboard.contains("Dashboard"), "{dashboard}");
+    assert!(
+        dashboard.contains("No upcoming bookings yet"),
+        "{dashboard}"
+    );
+
+    // A new event type with two questions for invitees.
+    browser
+        .find(Locator::LinkText("New event type"))
+        .await
+        .expect("new event type")
+        .click()
+        .await
+        .expect("open form");
+    wait_for_url(&browser, "/admin/scheduling/event-types/new").await;
+    fill(&browser, "name", "Strategy session").await;
+    assert_eq!(
+        browser
+            .find(Locator::Id("slug"))
+            .await
+            .expect("slug")
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("strategy-session"),
+        "the slug follows the name"
+    );
+    fill(&browser, "duration", "45").await;
+    fill(
+        &browser,
+        "description",
+        "A focused look at where you are and where you want to go.",
+    )
+    .await;
+    for radio in ["label[for='color-green']", "label[for='location-zoom']"] {
+        browser
+            .find(Locator::Css(radio))
+            .await
+            .expect(radio)
+            .click()
+            .await
+            .expect("choose");
+    }
+    fill(&browser, "q0-label", "Company").await;
+    browser
+        .find(Locator::Id("q0-type"))
+        .await
+        .expect("type")
+        .select_by_value("text")
+        .await
+        .expect("text answer");
+    browser
+        .find(Locator::Css("label[for='q0-required']"))
+        .await
+        .expect("required")
+        .click()
+        .await
+        .expect("require");
+    fill(&browser, "q1-label", "Team size").await;
+    browser
+        .find(Locator::Id("q1-type"))
+        .await
+        .expect("type")
+        .select_by_value("select")
+        .await
+        .expect("drop-down");
+    // The options box shows once the type takes options.
+    let options = browser
+        .find(Locator::Id("q1-options"))
+        .await
+        .expect("options");
+    assert!(options.is_displayed().await.expect("shown"));
+    options
+        .send_keys("Just me\n2-10\n11 or more")
+        .await
+        .expect("options");
+    if screenshot_dir().is_some() {
+        browser
+            .execute(
+                "document.getElementById('questions').scrollIntoView()",
+                Vec::new(),
+            )
+            .await
+            .expect("scroll");
+    }
+    shoot(&browser, "console-event-type-form", DESKTOP).await;
+    browser
+        .find(Locator::Css(
+            "form.et-form .form-actions button[type=submit]",
+        ))
+        .await
+        .expect("create")
+        .click()
+        .await
+        .expect("create");
+    wait_for_url(&browser, "/admin/scheduling/event-types?notice=created").await;
+    let list = text(&browser).await;
+    assert!(list.contains("Created."), "{list}");
+    assert!(list.contains("Strategy session"), "{list}");
+    assert!(list.contains("Zoom"), "{list}");
+    shoot(&browser, "console-event-types", DESKTOP).await;
+
+    let event_types = app.get("/event-types").await.expect(200).body;
+    let strategy = event_types["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["slug"] == "strategy-session")
+        .cloned()
+        .expect("the new event type is stored");
+    assert_eq!(strategy["duration"], 45);
+    assert_eq!(strategy["color"], "green");
+    assert_eq!(strategy["location"]["type"], "zoom");
+    assert_eq!(
+        strategy["customQuestions"],
+        json!([
+            { "id": "company", "label": "Company", "type": "text", "required": true },
+            { "id": "team-size", "label": "Team size", "type": "select", "required": false,
+              "options": ["Just me", "2-10", "11 or more"] }
+        ])
+    );
+
+    // Weekly hours: a lunch break on Mondays, Saturday mornings, and the zone.
+    nav(&browser, "/admin/scheduling/availability").await;
+    assert!(text(&browser).await.contains("Weekly hours"));
+    browser
+        .find(Locator::Id("timezone"))
+        .await
+        .expect("zone")
+        .select_by_value("Europe/Dublin")
+        .await
+        .expect("choose zone");
+    let monday = |n: usize| {
+        let browser = &browser;
+        async move {
+            browser
+                .find_all(Locator::Css("[data-windows=monday] input[type=time]"))
+                .await
+                .expect("Monday's times")
+                .into_iter()
+                .nth(n)
+                .expect("a Monday time")
+        }
+    };
+    type_time(&monday(1).await, "12:00").await;
+    browser
+        .find(Locator::Css("[data-day=monday] [data-add-window]"))
+        .await
+        .expect("add a window")
+        .click()
+        .await
+        .expect("add");
+    type_time(&monday(2).await, "13:00").await;
+    type_time(&monday(3).await, "17:00").await;
+    browser
+        .find(Locator::Css("label[for='saturday-on']"))
+        .await
+        .expect("Saturday")
+        .click()
+        .await
+        .expect("open Saturday");
+    let saturday = browser
+        .find_all(Locator::Css("[data-windows=saturday] input[type=time]"))
+        .await
+        .expect("Saturday's times");
+    assert_eq!(saturday.len(), 2, "one blank window on a closed day");
+    type_time(&saturday[0], "10:00").await;
+    type_time(&saturday[1], "14:00").await;
+    browser
+        .find(Locator::Css("form.hours-form button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+    wait_for_url(&browser, "/admin/scheduling/availability?notice=saved").await;
+    let hours = text(&browser).await;
+    assert!(hours.contains("Your changes were saved."), "{hours}");
+    assert!(hours.contains("Times in Europe/Dublin"), "{hours}");
+    assert_eq!(
+        browser
+            .find_all(Locator::Css("[data-windows=monday] input[type=time]"))
+            .await
+            .expect("Monday's times")
+            .len(),
+        4,
+        "two windows on Monday"
+    );
+    shoot(&browser, "console-availability", DESKTOP).await;
+    shoot(&browser, "console-availability-phone", PHONE).await;
+    browser
+        .set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+
+    let stored = app.get("/availability").await.expect(200).body;
+    assert_eq!(stored["timezone"], "Europe/Dublin");
+    assert_eq!(
+        stored["weeklySchedule"]["monday"],
+        json!([{ "start": "09:00", "end": "12:00" }, { "start": "13:00", "end": "17:00" }])
+    );
+    assert_eq!(
+        stored["weeklySchedule"]["saturday"],
+        json!([{ "start": "10:00", "end": "14:00" }])
+    );
+    assert_eq!(stored["weeklySchedule"]["sunday"], json!([]));
+
+    // Invitees book the new event type; the free times follow the new hours.
+    // (A 45-minute meeting on a Saturday starts 10:00–13:15; the first day may start late, as
+    // the default notice is 24 hours.)
+    let days = free_slots(&app, "strategy-session").await;
+    let (mut after_lunch, mut saturday_morning) = (false, false);
+    for (date, starts) in &days {
+        let hours: Vec<&str> = starts.iter().map(|s| &s[11..16]).collect();
+        match date.weekday() {
+            jiff::civil::Weekday::Monday => {
+                assert!(
+                    hours.iter().all(|h| !h.starts_with("12:")),
+                    "Monday {date}: {hours:?}"
+                );
+                after_lunch |= hours.contains(&"13:00");
+            }
+            jiff::civil::Weekday::Saturday => {
+                assert!(
+                    hours.iter().all(|h| ("10:00"..="13:15").contains(h)),
+                    "Saturday {date}: {hours:?}"
+                );
+                saturday_morning |= hours.first() == Some(&"10:00");
+            }
+            jiff::civil::Weekday::Sunday => panic!("Sunday {date} is closed: {hours:?}"),
+            _ => {}
+        }
+    }
+    assert!(after_lunch && saturday_morning, "{days:?}");
+    assert!(days.len() >= 5, "{days:?}");
+    let booked = book(
+        &app,
+        &strategy,
+        &days[0].1[0],
+        ("Priya Patel", "priya@example.com"),
+        json!({ "company": "Initech", "team-size": "2-10" }),
+    )
+    .await;
+    let booking_id = booked["booking"]["id"].as_str().expect("id").to_owned();
+    for (n, (name, email, company)) in [
+        ("Marcus Webb", "marcus@example.com", "Globex"),
+        ("Lena Fischer", "lena@example.com", "Umbrella"),
+        ("Tomás Ruiz", "tomas@example.com", "Hooli"),
+        ("Aiko Tanaka", "aiko@example.com", "Vandelay"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (_, starts) = &days[n + 1];
+        let extra = book(
+            &app,
+            &strategy,
+            &starts[(n * 2) % starts.len()],
+            (name, email),
+            json!({ "company": company, "team-size": "Just me" }),
+        )
+        .await;
+        if n == 2 {
+            app.call(
+                reqwest::Method::POST,
+                &format!(
+                    "/api/public/scheduling/acme/bookings/{}/cancel",
+                    extra["booking"]["id"].as_str().expect("id")
+                ),
+                None,
+                Some(json!({ "token": extra["manageToken"], "reason": "Double-booked" })),
+            )
+            .await
+            .expect(200);
+        }
+    }
+
+    // The host finds the booking in the list and opens it.
+    nav(&browser, "/admin/scheduling").await;
+    let dashboard = text(&browser).await;
+    assert!(dashboard.contains("Priya Patel"), "{dashboard}");
+    shoot(&browser, "console-dashboard", DESKTOP).await;
+    shoot(&browser, "console-dashboard-phone", PHONE).await;
+    browser
+        .set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+    nav(&browser, "/admin/scheduling/bookings").await;
+    let bookings = text(&browser).await;
+    assert!(bookings.contains("Showing 1–5 of 5"), "{bookings}");
+    assert!(bookings.contains("Priya Patel"), "{bookings}");
+    assert!(bookings.contains("Strategy session"), "{bookings}");
+    assert!(bookings.contains("Cancelled"), "{bookings}");
+    shoot(&browser, "console-bookings", DESKTOP).await;
+    browser
+        .find(Locator::Css("a[aria-label*='with Priya Patel']"))
+        .await
+        .expect("Priya's booking")
+        .click()
+        .await
+        .expect("open booking");
+    wait_for_url(
+        &browser,
+        &format!("/admin/scheduling/bookings/{booking_id}"),
+    )
+    .await;
+    let detail = text(&browser).await;
+    for expected in [
+        "Strategy session",
+        "Priya Patel",
+        "priya@example.com",
+        "Company",
+        "Initech",
+        "Team size",
+        "2-10",
+    ] {
+        assert!(detail.contains(expected), "{expected} not in {detail}");
+    }
+    shoot(&browser, "console-booking", DESKTOP).await;
+
+    nav(&browser, "/admin/scheduling/analytics").await;
+    assert!(text(&browser).await.contains("Analytics"));
+    browser
+        .find(Locator::Css(".chart svg"))
+        .await
+        .expect("a chart");
+    shoot(&browser, "console-analytics", DESKTOP).await;
+    nav(&browser, "/admin/scheduling/settings").await;
+    assert!(text(&browser).await.contains("Booking rules"));
+    shoot(&browser, "console-settings", DESKTOP).await;
 
     browser.close().await.expect("close browser");
 }
