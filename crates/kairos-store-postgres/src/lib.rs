@@ -1639,6 +1639,51 @@ impl Store for PgStore {
         account_from_row(&row)
     }
 
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        password_hash: &str,
+        keep: Option<&[u8; 32]>,
+    ) -> StoreResult<()> {
+        let at = now();
+        let mut tx = self.begin_tenant(tenant).await?;
+        let changed =
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(password_hash)
+                .bind(tenant.as_uuid())
+                .bind(account.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND ($3::bytea IS NULL OR digest <> $3)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(account.as_uuid())
+        .bind(keep.map(|digest| digest.as_slice()))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "account",
+                entity_id: account.to_string(),
+                action: "password_changed",
+                actor: Actor::account(account),
+                details: json!({}),
+            },
+            at,
+        )
+        .await?;
+        commit(tx).await
+    }
+
     async fn claim_outbox(
         &self,
         now: Timestamp,

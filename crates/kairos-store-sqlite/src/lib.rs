@@ -1412,6 +1412,52 @@ impl Store for SqliteStore {
         account_from_row(&row)
     }
 
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        password_hash: &str,
+        keep: Option<&[u8; 32]>,
+    ) -> StoreResult<()> {
+        let at = now();
+        let mut tx = self.write().await?;
+        let changed =
+            sqlx::query("UPDATE accounts SET password_hash = ? WHERE tenant_id = ? AND id = ?")
+                .bind(password_hash)
+                .bind(tenant.to_string())
+                .bind(account.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = ? AND account_id = ? AND (? IS NULL OR digest <> ?)",
+        )
+        .bind(tenant.to_string())
+        .bind(account.to_string())
+        .bind(keep.map(|digest| digest.as_slice()))
+        .bind(keep.map(|digest| digest.as_slice()))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        record(
+            &mut tx,
+            tenant,
+            NewChange {
+                entity_type: "account",
+                entity_id: account.to_string(),
+                action: "password_changed",
+                actor: Actor::account(account),
+                details: json!({}),
+            },
+            at,
+        )
+        .await?;
+        commit(tx).await
+    }
+
     async fn claim_outbox(
         &self,
         now: Timestamp,

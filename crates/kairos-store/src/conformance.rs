@@ -252,7 +252,8 @@ pub async fn tokens_resolve_to_their_principal_only_by_digest(store: &dyn Store)
 }
 
 /// Sessions resolve by digest to their principal and CSRF token until they expire or are
-/// ended; creating a session sweeps the tenant's expired ones.
+/// ended; creating a session sweeps the tenant's expired ones; a new password ends the
+/// account's other sessions.
 pub async fn sessions_resolve_until_they_expire_or_end(store: &dyn Store) {
     let acme = tenant(store, "acme").await;
     let other = tenant(store, "other").await;
@@ -304,6 +305,39 @@ pub async fn sessions_resolve_until_they_expire_or_end(store: &dyn Store) {
             .principal
             .tenant_id,
         other.tenant.id
+    );
+
+    // A new password keeps the session that changed it and ends the account's others.
+    store
+        .create_session(
+            acme.tenant.id,
+            session(acme.account.id, [4; 32], now + hour + hour),
+        )
+        .await
+        .expect("second session");
+    store
+        .set_password(acme.tenant.id, acme.account.id, "new-hash", Some(&[3; 32]))
+        .await
+        .expect("new password");
+    let later = now + hour + hour;
+    store
+        .session_principal(&[3; 32], later)
+        .await
+        .expect("the changing session stays");
+    expect_not_found(store.session_principal(&[4; 32], later).await);
+    let (_, hash) = store
+        .account_by_email(acme.tenant.id, &acme.account.email)
+        .await
+        .expect("account");
+    assert_eq!(hash, "new-hash");
+    assert!(
+        store.session_principal(&[2; 32], now).await.is_ok(),
+        "another tenant's sessions are untouched"
+    );
+    expect_not_found(
+        store
+            .set_password(acme.tenant.id, other.account.id, "x", None)
+            .await,
     );
 
     store.delete_session(&[3; 32]).await.expect("logout");

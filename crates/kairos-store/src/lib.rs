@@ -380,6 +380,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// An account by id.
     async fn account(&self, tenant: TenantId, id: AccountId) -> StoreResult<Account>;
 
+    /// Replaces an account's password hash and ends the account's other sessions (all but the
+    /// one whose digest is `keep`), in one transaction with its changelog row. `NotFound` for
+    /// an unknown account.
+    async fn set_password(
+        &self,
+        tenant: TenantId,
+        account: AccountId,
+        password_hash: &str,
+        keep: Option<&[u8; 32]>,
+    ) -> StoreResult<()>;
+
     // --- notification outbox (DESIGN 7) -----------------------------------------------------
 
     /// Claims up to `limit` pending messages due at `now`, over all tenants, earliest first:

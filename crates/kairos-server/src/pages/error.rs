@@ -57,9 +57,9 @@ impl PageError {
     }
 }
 
-/// Upper-cases the first letter and ends with a full stop.
+/// A message as a sentence: trimmed, the first letter upper-cased, ending with a full stop.
 pub(crate) fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
+    let mut chars = text.trim().chars();
     let mut out: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),

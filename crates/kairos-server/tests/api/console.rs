@@ -365,3 +365,79 @@ async fn login_attempts_are_rate_limited_but_console_forms_are_not() {
             .expect_html(403);
     }
 }
+
+on_both_backends!(a_new_password_signs_out_the_other_sessions, |app| {
+    let here = Console::owner(&app).await;
+    let elsewhere = Console::owner(&app).await;
+    here.get("/admin/scheduling/settings/password")
+        .await
+        .expect_html(200)
+        .contains("Current password");
+
+    // Every problem at once, and nothing changes.
+    let refused = here
+        .submit(
+            "/admin/scheduling/settings/password",
+            &[
+                ("current", "not my password"),
+                ("new", "short"),
+                ("confirm", "other"),
+            ],
+        )
+        .await
+        .expect_html(422);
+    refused.contains("The current password is wrong.");
+    refused.contains("A password needs at least 10 characters.");
+    refused.contains("The two new passwords differ.");
+    elsewhere.get("/admin/scheduling").await.expect_html(200);
+    // No CSRF token: refused before anything is checked.
+    here.submit_raw(
+        "/admin/scheduling/settings/password",
+        &[
+            ("current", OWNER_PASSWORD),
+            ("new", "a brand new secret"),
+            ("confirm", "a brand new secret"),
+        ],
+        &app.address,
+    )
+    .await
+    .expect_html(403);
+
+    let changed = here
+        .submit(
+            "/admin/scheduling/settings/password",
+            &[
+                ("current", OWNER_PASSWORD),
+                ("new", "a brand new secret"),
+                ("confirm", "a brand new secret"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        changed.see_other(&app.address),
+        "/admin/scheduling/settings/password?notice=password-changed"
+    );
+    here.get("/admin/scheduling").await.expect_html(200);
+    assert_eq!(
+        elsewhere.get("/admin/scheduling").await.status,
+        StatusCode::SEE_OTHER,
+        "the other browser was signed out"
+    );
+    login_form(
+        &app,
+        &[
+            ("workspace", "acme"),
+            ("email", "owner@acme.example"),
+            ("password", OWNER_PASSWORD),
+        ],
+    )
+    .await
+    .expect_html(401);
+    Console::login(&app, "owner@acme.example", "a brand new secret").await;
+    let changes = app
+        .get("/changelog?entityType=account")
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(changes["items"][0]["action"], "password_changed");
+});

@@ -369,6 +369,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "template-saved" => "The notification wording was saved.",
         "template-reset" => "The notification is back to the built-in wording.",
         "retried" => "The message was queued again.",
+        "password-changed" => {
+            "Your password was changed. Other browsers signed in to this account were signed out."
+        }
         _ => return None,
     })
 }

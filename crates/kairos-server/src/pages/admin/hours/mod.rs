@@ -14,6 +14,7 @@
 mod dates;
 mod host;
 mod notifications;
+mod password;
 mod settings;
 mod weekly;
 
@@ -35,6 +36,7 @@ pub(super) fn router() -> Router<AppState> {
         .merge(dates::router())
         .merge(settings::router())
         .merge(notifications::router())
+        .merge(password::router())
 }
 
 /// One problem of a submitted form: the input it is about and what to do.
@@ -81,18 +83,7 @@ impl FormErrors {
     }
 }
 
-/// A rule's message as a sentence: capital first letter, full stop.
-pub fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
-}
+pub(crate) use crate::pages::error::sentence;
 
 /// One row of time-window inputs as the form shows it (values as typed).
 #[derive(Debug, Clone, Default)]
