@@ -66,6 +66,7 @@ pub(crate) async fn bookable_event_type(
 
 /// A bookable event type with its active host and tenant, and the host's schedule version.
 pub(crate) struct BookablePage {
+    pub tenant: Tenant,
     pub host: User,
     pub event_type: EventType,
     pub schedule_version: ScheduleVersion,
@@ -104,6 +105,7 @@ pub(crate) async fn public_event_type(
     let event_type = page.event_type.ok_or(ApiError::NotFound("event type"))?;
     ensure_bookable(&event_type)?;
     Ok(BookablePage {
+        tenant: page.tenant,
         host,
         event_type,
         schedule_version: version,

@@ -14,11 +14,11 @@ use kairos_core::event_type::QuestionType;
 use kairos_core::slots::ZonedSlot;
 use kairos_core::text::{DisplayName, EmailAddress, LongText};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, EventType, Tenant, User};
+use kairos_store::{Actor, EventType, ScheduleVersion, Tenant, User};
 use serde::Deserialize;
 
 use super::{EventSummary, form_fields, form_value, invitee_zone, query, see_other, tenant_layout};
-use crate::api::public::{bookable_event_type, host, tenant};
+use crate::api::public::{BookablePage, bookable_event_type, host, public_event_type, tenant};
 use crate::booking::{
     ANSWER_FIELD_PREFIX, BookingRequest, BookingScope, book, free_slot_days, invitee_answers,
     parse_instant, rules_for,
@@ -71,7 +71,8 @@ pub(super) fn notice_text(notice: Option<&str>) -> Option<&'static str> {
     }
 }
 
-/// Builds the month calendar of `event_type` for a calendar query.
+/// Builds the month calendar of `event_type` for a calendar query. With the host's schedule
+/// `version` as just read, the month's snapshot may come from the cache.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn month_calendar(
     state: &AppState,
@@ -82,6 +83,7 @@ pub(super) async fn month_calendar(
     clock: Clock,
     query: &CalendarQuery,
     current_start: Option<Timestamp>,
+    version: Option<ScheduleVersion>,
     slot_href: impl Fn(&ZonedSlot) -> String,
 ) -> Result<CalendarView, PageError> {
     let today = state
@@ -109,7 +111,7 @@ pub(super) async fn month_calendar(
         state,
         host,
         event_type,
-        None,
+        version,
         zone,
         month,
         month.last_of_month(),
@@ -173,9 +175,14 @@ async fn get_event_calendar(
     headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
     let query: CalendarQuery = query(raw.as_deref())?;
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_type = bookable_event_type(&state, &host, &event_slug).await?;
+    // Tenant, host and event type in one store call, with the host's schedule version, so the
+    // month's free times can come from the snapshot cache.
+    let BookablePage {
+        tenant,
+        host,
+        event_type,
+        schedule_version,
+    } = public_event_type(&state, &tenant_slug, &username, &event_slug).await?;
     let clock = Clock::of_request(&headers);
     let (zone, zone_note) = invitee_zone(query.tz.as_deref(), &host.timezone);
     let path = event_path(&tenant, &host, &event_type);
@@ -190,6 +197,7 @@ async fn get_event_calendar(
         clock,
         &query,
         None,
+        Some(schedule_version),
         |slot| {
             with_query(
                 &form_path,

@@ -471,6 +471,7 @@ async fn get_reschedule(
         clock,
         &query,
         Some(booking.start_time),
+        None,
         |slot| {
             let start = start_param(slot);
             let date = date_of(slot.start.timestamp());
