@@ -152,6 +152,18 @@ pub async fn member_with_password(app: &TestApp, handle: &str, password: &str) -
 on_both_backends!(
     signing_in_opens_the_console_and_signing_out_ends_it,
     |app| {
+        // The root and /admin lead to the console.
+        for path in ["/", "/admin"] {
+            let response = browser()
+                .get(format!("{}{path}", app.address))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(
+                read(response).await.see_other(&app.address),
+                "/admin/scheduling"
+            );
+        }
         // Without a session, a page sends the browser to sign in and come back.
         let anonymous = browser()
             .get(format!("{}/admin/scheduling?notice=saved", app.address))

@@ -47,7 +47,11 @@ pub const CSRF_FIELD: &str = "_csrf";
 
 /// The console's pages.
 pub fn router(abuse: AbuseGuard) -> Router<AppState> {
+    // The server's root and `/admin` lead to the console (and from there to sign-in).
+    let to_console = || async { Redirect::to(BASE) };
     Router::new()
+        .route("/", axum::routing::get(to_console))
+        .route("/admin", axum::routing::get(to_console))
         .merge(dashboard::router())
         .merge(bookings::router())
         .merge(reschedule::router())
