@@ -55,10 +55,10 @@ use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
-    NewBooking, NewChange, NewOwner, NewSession, NewTenant, NewUser, NotificationTemplate,
-    OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
-    ScheduleSnapshot, SessionPrincipal, Store, StoreError, StoreResult, Tenant, TenantWithOwner,
-    User, UserFilter, UserUpdate,
+    NewBooking, NewChange, NewOwner, NewPasswordReset, NewSession, NewTenant, NewUser,
+    NotificationTemplate, OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, PasswordReset,
+    Principal, PublicEventType, Role, ScheduleSnapshot, SessionPrincipal, Store, StoreError,
+    StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -67,8 +67,8 @@ use sqlx::{PgPool, Postgres, Row, Transaction};
 
 use crate::rows::{
     account_from_row, availability_from_row, blocked_date_from_row, change_from_row,
-    date_override_from_row, event_type_from_row, public_host_from_row, tenant_from_row,
-    user_from_row,
+    date_override_from_row, event_type_from_row, password_reset_from_row, public_host_from_row,
+    tenant_from_row, user_from_row,
 };
 use crate::types::{PgDate, PgTimestamp};
 
@@ -295,6 +295,66 @@ async fn record(
     .await
     .map_err(map_error)?;
     Ok(())
+}
+
+/// A new password for an account, and which of its sessions survive it.
+struct PasswordChange<'a> {
+    tenant: TenantId,
+    account: AccountId,
+    password_hash: &'a str,
+    /// The session that made the change (the others end); `None` ends them all.
+    keep: Option<&'a [u8; 32]>,
+    /// The changelog action.
+    action: &'static str,
+}
+
+/// Replaces an account's password hash, ends its other sessions and writes the changelog row,
+/// inside `tx` (already in the tenant's context). `NotFound` for an unknown account.
+async fn replace_password(
+    tx: &mut Tx,
+    change: PasswordChange<'_>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let PasswordChange {
+        tenant,
+        account,
+        password_hash,
+        keep,
+        action,
+    } = change;
+    let changed =
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(tenant.as_uuid())
+            .bind(account.as_uuid())
+            .execute(&mut **tx)
+            .await
+            .map_err(map_error)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND ($3::bytea IS NULL OR digest <> $3)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(account.as_uuid())
+    .bind(keep.map(|digest| digest.as_slice()))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    record(
+        tx,
+        tenant,
+        NewChange {
+            entity_type: "account",
+            entity_id: account.to_string(),
+            action,
+            actor: Actor::account(account),
+            details: json!({}),
+        },
+        at,
+    )
+    .await
 }
 
 #[allow(clippy::disallowed_methods)]
@@ -1646,42 +1706,108 @@ impl Store for PgStore {
         password_hash: &str,
         keep: Option<&[u8; 32]>,
     ) -> StoreResult<()> {
-        let at = now();
         let mut tx = self.begin_tenant(tenant).await?;
-        let changed =
-            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
-                .bind(password_hash)
-                .bind(tenant.as_uuid())
-                .bind(account.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_error)?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(
-            "DELETE FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND ($3::bytea IS NULL OR digest <> $3)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(account.as_uuid())
-        .bind(keep.map(|digest| digest.as_slice()))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
+        replace_password(
             &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "account",
-                entity_id: account.to_string(),
+            PasswordChange {
+                tenant,
+                account,
+                password_hash,
+                keep,
                 action: "password_changed",
-                actor: Actor::account(account),
-                details: json!({}),
             },
-            at,
+            now(),
         )
         .await?;
         commit(tx).await
+    }
+
+    async fn create_password_reset(
+        &self,
+        tenant: TenantId,
+        reset: NewPasswordReset,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_tenant(tenant).await?;
+        sqlx::query(
+            "DELETE FROM password_resets
+             WHERE tenant_id = $1 AND (account_id = $2 OR expires_at <= $3)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(reset.account_id.as_uuid())
+        .bind(PgTimestamp(reset.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        sqlx::query(
+            "INSERT INTO password_resets (digest, tenant_id, account_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(reset.digest.as_slice())
+        .bind(tenant.as_uuid())
+        .bind(reset.account_id.as_uuid())
+        .bind(PgTimestamp(reset.created_at))
+        .bind(PgTimestamp(reset.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await
+    }
+
+    async fn password_reset(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+    ) -> StoreResult<PasswordReset> {
+        // password_resets carries no row-level security: the link is how the tenant is found.
+        let row = sqlx::query(
+            "SELECT tenant_id, account_id, expires_at FROM password_resets
+             WHERE digest = $1 AND expires_at > $2",
+        )
+        .bind(digest.as_slice())
+        .bind(PgTimestamp(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        password_reset_from_row(&row)
+    }
+
+    async fn reset_password(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<PasswordReset> {
+        let mut tx = self.pool.begin().await.map_err(map_error)?;
+        // Step 1, before any tenant is known: spend the link. A concurrent second use waits on
+        // the row and then finds it gone.
+        let row = sqlx::query(
+            "DELETE FROM password_resets WHERE digest = $1 AND expires_at > $2
+             RETURNING tenant_id, account_id, expires_at",
+        )
+        .bind(digest.as_slice())
+        .bind(PgTimestamp(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        let reset = password_reset_from_row(&row)?;
+        // Step 2: the account, under that tenant's context.
+        self.enter_tenant(&mut tx, reset.tenant_id).await?;
+        replace_password(
+            &mut tx,
+            PasswordChange {
+                tenant: reset.tenant_id,
+                account: reset.account_id,
+                password_hash,
+                keep: None,
+                action: "password_reset",
+            },
+            now,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(reset)
     }
 
     async fn claim_outbox(

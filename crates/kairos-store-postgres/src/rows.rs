@@ -15,8 +15,8 @@ use kairos_core::slots::ExistingBooking;
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Account, Availability, BlockedDate, Booking, Change, EventType, EventTypeFields, Role,
-    ScheduleVersion, StoreError, StoreResult, Tenant, User,
+    Account, Availability, BlockedDate, Booking, Change, EventType, EventTypeFields, PasswordReset,
+    Role, ScheduleVersion, StoreError, StoreResult, Tenant, User,
 };
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -150,6 +150,14 @@ pub(crate) fn account_from_row(row: &PgRow) -> StoreResult<Account> {
         email: parsed(row, "email", EmailAddress::parse)?,
         role: parsed(row, "role", Role::parse)?,
         created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn password_reset_from_row(row: &PgRow) -> StoreResult<PasswordReset> {
+    Ok(PasswordReset {
+        tenant_id: id(row, "tenant_id", TenantId::from_uuid)?,
+        account_id: id(row, "account_id", AccountId::from_uuid)?,
+        expires_at: instant(row, "expires_at")?,
     })
 }
 

@@ -30,10 +30,10 @@ use kairos_store::{
     Account, Actor, ArchivedFilter, Availability, AvailabilityUpdate, BlockedDate, Booking,
     BookingCheck, BookingFilter, Change, ChangeFilter, ClaimedMessage, DeleteOutcome, Delivery,
     EventType, EventTypeFields, EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate,
-    NewBooking, NewChange, NewOwner, NewSession, NewTenant, NewUser, NotificationTemplate,
-    OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, Principal, PublicEventType, Role,
-    ScheduleSnapshot, SessionPrincipal, Store, StoreError, StoreResult, Tenant, TenantWithOwner,
-    User, UserFilter, UserUpdate,
+    NewBooking, NewChange, NewOwner, NewPasswordReset, NewSession, NewTenant, NewUser,
+    NotificationTemplate, OutboxCounts, OutboxFor, OutboxMessage, Page, PageRequest, PasswordReset,
+    Principal, PublicEventType, Role, ScheduleSnapshot, SessionPrincipal, Store, StoreError,
+    StoreResult, Tenant, TenantWithOwner, User, UserFilter, UserUpdate,
 };
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -41,8 +41,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::rows::{
     account_from_row, availability_from_row, blocked_date_from_row, change_from_row,
-    event_type_from_row, json_text, public_event_type_from_row, tenant_from_row, to_seconds,
-    user_from_row,
+    event_type_from_row, json_text, password_reset_from_row, public_event_type_from_row,
+    tenant_from_row, to_seconds, user_from_row,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -154,6 +154,67 @@ async fn record(
     .await
     .map_err(map_error)?;
     Ok(())
+}
+
+/// A new password for an account, and which of its sessions survive it.
+struct PasswordChange<'a> {
+    tenant: TenantId,
+    account: AccountId,
+    password_hash: &'a str,
+    /// The session that made the change (the others end); `None` ends them all.
+    keep: Option<&'a [u8; 32]>,
+    /// The changelog action.
+    action: &'static str,
+}
+
+/// Replaces an account's password hash, ends its other sessions and writes the changelog row,
+/// inside `tx`. `NotFound` for an unknown account.
+async fn replace_password(
+    tx: &mut Tx,
+    change: PasswordChange<'_>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let PasswordChange {
+        tenant,
+        account,
+        password_hash,
+        keep,
+        action,
+    } = change;
+    let changed =
+        sqlx::query("UPDATE accounts SET password_hash = ? WHERE tenant_id = ? AND id = ?")
+            .bind(password_hash)
+            .bind(tenant.to_string())
+            .bind(account.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(map_error)?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "DELETE FROM sessions WHERE tenant_id = ? AND account_id = ? AND (? IS NULL OR digest <> ?)",
+    )
+    .bind(tenant.to_string())
+    .bind(account.to_string())
+    .bind(keep.map(|digest| digest.as_slice()))
+    .bind(keep.map(|digest| digest.as_slice()))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_error)?;
+    record(
+        tx,
+        tenant,
+        NewChange {
+            entity_type: "account",
+            entity_id: account.to_string(),
+            action,
+            actor: Actor::account(account),
+            details: json!({}),
+        },
+        at,
+    )
+    .await
 }
 
 #[allow(clippy::disallowed_methods)]
@@ -1419,43 +1480,103 @@ impl Store for SqliteStore {
         password_hash: &str,
         keep: Option<&[u8; 32]>,
     ) -> StoreResult<()> {
-        let at = now();
         let mut tx = self.write().await?;
-        let changed =
-            sqlx::query("UPDATE accounts SET password_hash = ? WHERE tenant_id = ? AND id = ?")
-                .bind(password_hash)
-                .bind(tenant.to_string())
-                .bind(account.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_error)?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(
-            "DELETE FROM sessions WHERE tenant_id = ? AND account_id = ? AND (? IS NULL OR digest <> ?)",
-        )
-        .bind(tenant.to_string())
-        .bind(account.to_string())
-        .bind(keep.map(|digest| digest.as_slice()))
-        .bind(keep.map(|digest| digest.as_slice()))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
+        replace_password(
             &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "account",
-                entity_id: account.to_string(),
+            PasswordChange {
+                tenant,
+                account,
+                password_hash,
+                keep,
                 action: "password_changed",
-                actor: Actor::account(account),
-                details: json!({}),
             },
-            at,
+            now(),
         )
         .await?;
         commit(tx).await
+    }
+
+    async fn create_password_reset(
+        &self,
+        tenant: TenantId,
+        reset: NewPasswordReset,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "DELETE FROM password_resets
+             WHERE tenant_id = ? AND (account_id = ? OR expires_at <= ?)",
+        )
+        .bind(tenant.to_string())
+        .bind(reset.account_id.to_string())
+        .bind(to_seconds(reset.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        sqlx::query(
+            "INSERT INTO password_resets (digest, tenant_id, account_id, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(reset.digest.as_slice())
+        .bind(tenant.to_string())
+        .bind(reset.account_id.to_string())
+        .bind(to_seconds(reset.created_at))
+        .bind(to_seconds(reset.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        commit(tx).await
+    }
+
+    async fn password_reset(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+    ) -> StoreResult<PasswordReset> {
+        let row = sqlx::query(
+            "SELECT tenant_id, account_id, expires_at FROM password_resets
+             WHERE digest = ? AND expires_at > ?",
+        )
+        .bind(digest.as_slice())
+        .bind(to_seconds(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        password_reset_from_row(&row)
+    }
+
+    async fn reset_password(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<PasswordReset> {
+        let mut tx = self.write().await?;
+        let row = sqlx::query(
+            "DELETE FROM password_resets WHERE digest = ? AND expires_at > ?
+             RETURNING tenant_id, account_id, expires_at",
+        )
+        .bind(digest.as_slice())
+        .bind(to_seconds(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        let reset = password_reset_from_row(&row)?;
+        replace_password(
+            &mut tx,
+            PasswordChange {
+                tenant: reset.tenant_id,
+                account: reset.account_id,
+                password_hash,
+                keep: None,
+                action: "password_reset",
+            },
+            now,
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(reset)
     }
 
     async fn claim_outbox(

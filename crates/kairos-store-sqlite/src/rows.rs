@@ -14,8 +14,8 @@ use kairos_core::settings::{
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use kairos_store::{
-    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, Principal,
-    PublicEventType, Role, ScheduleVersion, StoreError, StoreResult, Tenant, User,
+    Account, Availability, BlockedDate, Change, EventType, EventTypeFields, PasswordReset,
+    Principal, PublicEventType, Role, ScheduleVersion, StoreError, StoreResult, Tenant, User,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -158,6 +158,14 @@ pub(crate) fn account_from_row(row: &SqliteRow) -> StoreResult<Account> {
         email: parsed(row, "email", EmailAddress::parse)?,
         role: parsed(row, "role", Role::parse)?,
         created_at: instant(row, "created_at")?,
+    })
+}
+
+pub(crate) fn password_reset_from_row(row: &SqliteRow) -> StoreResult<PasswordReset> {
+    Ok(PasswordReset {
+        tenant_id: parsed(row, "tenant_id", TenantId::from_str)?,
+        account_id: parsed(row, "account_id", AccountId::from_str)?,
+        expires_at: instant(row, "expires_at")?,
     })
 }
 

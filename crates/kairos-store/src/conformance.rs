@@ -14,8 +14,9 @@ use kairos_core::zone::TimeZoneName;
 
 use crate::{
     Actor, ArchivedFilter, AvailabilityUpdate, ChangeFilter, DeleteOutcome, EventTypeFields,
-    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewSession, NewTenant,
-    NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner, UserFilter, UserUpdate,
+    EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewPasswordReset,
+    NewSession, NewTenant, NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner,
+    UserFilter, UserUpdate,
 };
 
 /// Instantiates every conformance check as a `#[tokio::test]` for one backend.
@@ -29,6 +30,7 @@ macro_rules! conformance_tests {
             tenant_slugs_are_unique,
             tokens_resolve_to_their_principal_only_by_digest,
             sessions_resolve_until_they_expire_or_end,
+            password_resets_work_once_until_they_expire,
             users_round_trip_and_usernames_are_unique_per_tenant,
             user_lists_are_paginated,
             event_types_round_trip_and_slugs_are_unique_per_host,
@@ -346,6 +348,124 @@ pub async fn sessions_resolve_until_they_expire_or_end(store: &dyn Store) {
         .delete_session(&[3; 32])
         .await
         .expect("ending an ended session is fine");
+}
+
+/// A password-reset link leads to its account until it expires or is used; only an account's
+/// newest link works; using one replaces the password, ends every session of the account (and
+/// no other's) and writes a changelog row; a link works once.
+pub async fn password_resets_work_once_until_they_expire(store: &dyn Store) {
+    let acme = tenant(store, "acme").await;
+    let other = tenant(store, "other").await;
+    let now = jiff::Timestamp::from_second(2_000_000_000).expect("a valid instant");
+    let hour = jiff::SignedDuration::from_hours(1);
+    let link = |account_id, digest, created_at: jiff::Timestamp| NewPasswordReset {
+        account_id,
+        digest,
+        created_at,
+        expires_at: created_at + hour,
+    };
+    for (tenant, account, digest) in [
+        (acme.tenant.id, acme.account.id, [1; 32]),
+        (other.tenant.id, other.account.id, [2; 32]),
+    ] {
+        store
+            .create_password_reset(tenant, link(account, digest, now))
+            .await
+            .expect("reset link");
+    }
+    let found = store
+        .password_reset(&[1; 32], now + jiff::SignedDuration::from_mins(59))
+        .await
+        .expect("live link");
+    assert_eq!(found.tenant_id, acme.tenant.id);
+    assert_eq!(found.account_id, acme.account.id);
+    assert_eq!(found.expires_at, now + hour);
+    expect_not_found(store.password_reset(&[1; 32], now + hour).await);
+    expect_not_found(store.password_reset(&[9; 32], now).await);
+    expect_not_found(store.reset_password(&[1; 32], now + hour, "late").await);
+
+    // A second request replaces the first link; it also sweeps the tenant's expired links.
+    let later = now + jiff::SignedDuration::from_mins(10);
+    store
+        .create_password_reset(acme.tenant.id, link(acme.account.id, [3; 32], later))
+        .await
+        .expect("newer link");
+    expect_not_found(store.password_reset(&[1; 32], later).await);
+    for digest in [[4; 32], [5; 32]] {
+        store
+            .create_session(
+                acme.tenant.id,
+                NewSession {
+                    account_id: acme.account.id,
+                    digest,
+                    csrf_token: "csrf".to_owned(),
+                    created_at: later,
+                    expires_at: later + hour,
+                },
+            )
+            .await
+            .expect("session");
+    }
+    store
+        .create_session(
+            other.tenant.id,
+            NewSession {
+                account_id: other.account.id,
+                digest: [6; 32],
+                csrf_token: "csrf".to_owned(),
+                created_at: later,
+                expires_at: later + hour,
+            },
+        )
+        .await
+        .expect("other session");
+
+    let used = store
+        .reset_password(&[3; 32], later, "reset-hash")
+        .await
+        .expect("reset");
+    assert_eq!(used.account_id, acme.account.id);
+    let (_, hash) = store
+        .account_by_email(acme.tenant.id, &acme.account.email)
+        .await
+        .expect("account");
+    assert_eq!(hash, "reset-hash");
+    expect_not_found(store.session_principal(&[4; 32], later).await);
+    expect_not_found(store.session_principal(&[5; 32], later).await);
+    assert!(
+        store.session_principal(&[6; 32], later).await.is_ok(),
+        "another tenant's sessions are untouched"
+    );
+    assert!(
+        store.password_reset(&[2; 32], later).await.is_ok(),
+        "another tenant's link still works"
+    );
+    expect_not_found(store.password_reset(&[3; 32], later).await);
+    expect_not_found(store.reset_password(&[3; 32], later, "again").await);
+    let (_, hash) = store
+        .account_by_email(acme.tenant.id, &acme.account.email)
+        .await
+        .expect("account");
+    assert_eq!(hash, "reset-hash", "a spent link changes nothing");
+
+    let changes = store
+        .list_changes(
+            acme.tenant.id,
+            ChangeFilter {
+                entity_type: Some("account".to_owned()),
+                entity_id: Some(acme.account.id.to_string()),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .expect("changes");
+    let resets: Vec<_> = changes
+        .items
+        .iter()
+        .filter(|c| c.action == "password_reset")
+        .collect();
+    assert_eq!(resets.len(), 1, "one changelog row for the one reset");
+    assert_eq!(resets[0].actor_id, Some(acme.account.id));
 }
 
 /// Host profiles read back as written; usernames are unique within a tenant only.

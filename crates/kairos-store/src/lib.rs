@@ -391,6 +391,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         keep: Option<&[u8; 32]>,
     ) -> StoreResult<()>;
 
+    /// Stores a password-reset link for an account of `tenant`. Only the newest link of an
+    /// account works: earlier ones are dropped, as are the tenant's links that expired before
+    /// `reset.created_at`.
+    async fn create_password_reset(
+        &self,
+        tenant: TenantId,
+        reset: NewPasswordReset,
+    ) -> StoreResult<()>;
+
+    /// The account a reset link is for while it works: `NotFound` when there is no such link,
+    /// it was used, or it expired at or before `now`.
+    async fn password_reset(&self, digest: &[u8; 32], now: Timestamp)
+    -> StoreResult<PasswordReset>;
+
+    /// Uses a reset link: in one transaction the link is spent (a second use is `NotFound`, as
+    /// is an expired link), the account's password hash replaced, every session of the account
+    /// ended, and a changelog row written.
+    async fn reset_password(
+        &self,
+        digest: &[u8; 32],
+        now: Timestamp,
+        password_hash: &str,
+    ) -> StoreResult<PasswordReset>;
+
     // --- notification outbox (DESIGN 7) -----------------------------------------------------
 
     /// Claims up to `limit` pending messages due at `now`, over all tenants, earliest first:

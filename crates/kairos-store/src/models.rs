@@ -140,6 +140,24 @@ pub struct SessionPrincipal {
     pub expires_at: Timestamp,
 }
 
+/// A new password-reset link: the SHA-256 digest of the link's secret (the secret itself is
+/// only ever in the email) and how long it works.
+#[derive(Debug, Clone)]
+pub struct NewPasswordReset {
+    pub account_id: AccountId,
+    pub digest: [u8; 32],
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// The account a live password-reset link is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordReset {
+    pub tenant_id: TenantId,
+    pub account_id: AccountId,
+    pub expires_at: Timestamp,
+}
+
 /// Who a credential acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
