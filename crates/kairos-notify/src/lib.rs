@@ -19,9 +19,13 @@
 //! Steps 1 to 3 are pure: no I/O, no clock (the current instant is passed in), so the same
 //! outbox row always makes the same message apart from what `now` stamps. The outbox table and
 //! its claims live in the store; the server builds the snapshots and runs the worker.
+//!
+//! Emails about a console account rather than a booking (the password-reset link) are in
+//! [`account`]; the server sends them at once, outside the outbox.
 
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod ics;
 pub mod message;
 pub mod notification;

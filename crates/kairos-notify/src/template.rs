@@ -46,7 +46,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::notification::{Audience, Notification, NotificationKind};
-use values::{Fragment, Values};
+pub(crate) use values::Fragment;
+use values::Values;
 
 /// A value a template can show.
 ///
@@ -566,12 +567,26 @@ pub fn render(
     let values = Values::new(notification);
     let subject = render_subject(subject, &values);
     let lines = render_lines(body, &values);
-    let text = html::to_text(&lines, &values);
-    let html = html::to_html(&lines, &values, &subject);
+    let text = html::to_text(&lines, Some(&values));
+    let html = html::to_html(&lines, Some(&values), &notification.tenant_name, &subject);
     RenderedEmail {
         subject,
         text,
         html,
+    }
+}
+
+/// Renders an email that is about no booking (a console account's password reset, say):
+/// `lines` as given, with blank lines between paragraphs, under `tenant`'s name.
+pub(crate) fn render_lines_only(
+    tenant: &str,
+    subject: &str,
+    lines: &[Vec<Fragment>],
+) -> RenderedEmail {
+    RenderedEmail {
+        subject: subject.to_owned(),
+        text: html::to_text(lines, None),
+        html: html::to_html(lines, None, tenant, subject),
     }
 }
 

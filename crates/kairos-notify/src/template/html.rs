@@ -13,14 +13,19 @@ const MUTED_COLOR: &str = "#6b7280";
 const ACCENT_COLOR: &str = "#2563eb";
 const BORDER_COLOR: &str = "#e5e7eb";
 
-/// The plain-text body: fragments joined, lines ended with LF.
-pub(crate) fn to_text(lines: &[Vec<Fragment>], values: &Values<'_>) -> String {
+/// The plain-text body: fragments joined, lines ended with LF. Without `values` (an email
+/// about no booking) a [`Fragment::Details`] shows nothing.
+pub(crate) fn to_text(lines: &[Vec<Fragment>], values: Option<&Values<'_>>) -> String {
     let mut text = String::new();
     for line in lines {
         for fragment in line {
             match fragment {
                 Fragment::Text(value) | Fragment::Link(value) => text.push_str(value),
-                Fragment::Details => text.push_str(&values.details().to_text()),
+                Fragment::Details => {
+                    if let Some(values) = values {
+                        text.push_str(&values.details().to_text());
+                    }
+                }
             }
         }
         text.push('\n');
@@ -113,8 +118,15 @@ fn is_blank(line: &[Inline<'_>]) -> bool {
     })
 }
 
-/// The HTML document: the layout around the body's paragraphs and the details card.
-pub(crate) fn to_html(lines: &[Vec<Fragment>], values: &Values<'_>, subject: &str) -> String {
+/// The HTML document: the layout around the body's paragraphs and the details card. Without
+/// `values` (an email about no booking) a [`Fragment::Details`] shows nothing; `tenant` heads
+/// the document.
+pub(crate) fn to_html(
+    lines: &[Vec<Fragment>],
+    values: Option<&Values<'_>>,
+    tenant: &str,
+    subject: &str,
+) -> String {
     let mut body = String::new();
     for block in blocks(lines) {
         match block {
@@ -133,11 +145,15 @@ pub(crate) fn to_html(lines: &[Vec<Fragment>], values: &Values<'_>, subject: &st
                 }
                 body.push_str("</p>\n");
             }
-            Block::Details => push_card(&mut body, &values.details()),
+            Block::Details => {
+                if let Some(values) = values {
+                    push_card(&mut body, &values.details());
+                }
+            }
         }
     }
 
-    let tenant = values.notification().tenant_name.trim();
+    let tenant = tenant.trim();
     let mut html = String::with_capacity(body.len() + 2048);
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

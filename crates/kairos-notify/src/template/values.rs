@@ -56,11 +56,6 @@ impl<'a> Values<'a> {
         }
     }
 
-    /// The notification the values come from.
-    pub(crate) fn notification(&self) -> &Notification {
-        self.notification
-    }
-
     /// The value of a variable.
     pub(crate) fn get(&self, variable: Variable) -> Fragment {
         let n = self.notification;
