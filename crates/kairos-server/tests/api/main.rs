@@ -6,6 +6,7 @@ mod console_analytics;
 mod console_availability;
 mod console_bookings;
 mod console_event_types;
+mod console_recover;
 mod console_settings;
 mod helpers;
 mod html;

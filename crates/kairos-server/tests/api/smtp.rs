@@ -202,7 +202,8 @@ pub struct Email {
 }
 
 impl Email {
-    fn parse(raw: &[u8]) -> Self {
+    /// Reads a raw message (as delivered, or as an `.eml` file).
+    pub fn parse(raw: &[u8]) -> Self {
         let message = MessageParser::default().parse(raw).expect("a MIME message");
         let to = message
             .to()

@@ -41,7 +41,7 @@ pub(super) fn router(abuse: AbuseGuard) -> Router<AppState> {
 
 /// Login attempts count against the client's public-write limit, so passwords cannot be
 /// guessed quickly.
-async fn limit_login_attempts(
+pub(super) async fn limit_login_attempts(
     State(guard): State<AbuseGuard>,
     request: Request,
     next: Next,
@@ -65,10 +65,21 @@ struct LoginPage {
     next: String,
     error: Option<&'static str>,
     signed_out: bool,
+    /// The password was just reset with an emailed link.
+    password_reset: bool,
+    /// The "forgot your password?" page, with the workspace typed so far.
+    forgot_href: String,
 }
 
 impl LoginPage {
     fn new(workspace: String, email: String, next: String) -> Self {
+        let forgot_href = if workspace.is_empty() {
+            format!("{BASE}/login/forgot")
+        } else {
+            let query = serde_urlencoded::to_string([("workspace", workspace.as_str())])
+                .unwrap_or_default();
+            format!("{BASE}/login/forgot?{query}")
+        };
         Self {
             stylesheet: crate::pages::assets::stylesheet_href(),
             script: crate::pages::assets::script_href(),
@@ -77,6 +88,8 @@ impl LoginPage {
             next,
             error: None,
             signed_out: false,
+            password_reset: false,
+            forgot_href,
         }
     }
 }
@@ -102,6 +115,8 @@ struct LoginQuery {
     workspace: Option<String>,
     #[serde(rename = "signed-out")]
     signed_out: Option<String>,
+    #[serde(rename = "password-reset")]
+    password_reset: Option<String>,
 }
 
 async fn login_page(request: Request) -> Result<Html<String>, PageError> {
@@ -113,6 +128,7 @@ async fn login_page(request: Request) -> Result<Html<String>, PageError> {
         safe_next(query.next.as_deref()),
     );
     page.signed_out = query.signed_out.is_some();
+    page.password_reset = query.password_reset.is_some();
     render(&page)
 }
 
@@ -179,7 +195,7 @@ async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, P
     Ok(response)
 }
 
-async fn find_account(
+pub(super) async fn find_account(
     state: &AppState,
     workspace: &str,
     email: &str,

@@ -20,6 +20,7 @@ mod dashboard;
 mod event_types;
 mod hours;
 mod login;
+mod recover;
 mod reschedule;
 
 use axum::Router;
@@ -59,6 +60,7 @@ pub fn router(abuse: AbuseGuard) -> Router<AppState> {
         .merge(event_types::router())
         .merge(hours::router())
         .merge(login::router(abuse.clone()))
+        .merge(recover::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
 }
 
