@@ -342,6 +342,13 @@ async fn replace_password(
     .execute(&mut **tx)
     .await
     .map_err(map_error)?;
+    // A new password voids the account's outstanding reset links.
+    sqlx::query("DELETE FROM password_resets WHERE tenant_id = $1 AND account_id = $2")
+        .bind(tenant.as_uuid())
+        .bind(account.as_uuid())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_error)?;
     record(
         tx,
         tenant,
@@ -1726,8 +1733,25 @@ impl Store for PgStore {
         &self,
         tenant: TenantId,
         reset: NewPasswordReset,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let mut tx = self.begin_tenant(tenant).await?;
+        // The account row is locked so that two requests at once cannot both pass the quiet
+        // check and leave two working links.
+        let recent: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM password_resets r
+                            WHERE r.tenant_id = a.tenant_id AND r.account_id = a.id AND r.created_at > $3)
+             FROM accounts a WHERE a.tenant_id = $1 AND a.id = $2 FOR UPDATE",
+        )
+        .bind(tenant.as_uuid())
+        .bind(reset.account_id.as_uuid())
+        .bind(PgTimestamp(reset.quiet_since))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        if recent {
+            return Ok(false);
+        }
         sqlx::query(
             "DELETE FROM password_resets
              WHERE tenant_id = $1 AND (account_id = $2 OR expires_at <= $3)",
@@ -1750,7 +1774,8 @@ impl Store for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
-        commit(tx).await
+        commit(tx).await?;
+        Ok(true)
     }
 
     async fn password_reset(

@@ -202,6 +202,13 @@ async fn replace_password(
     .execute(&mut **tx)
     .await
     .map_err(map_error)?;
+    // A new password voids the account's outstanding reset links.
+    sqlx::query("DELETE FROM password_resets WHERE tenant_id = ? AND account_id = ?")
+        .bind(tenant.to_string())
+        .bind(account.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_error)?;
     record(
         tx,
         tenant,
@@ -1500,8 +1507,25 @@ impl Store for SqliteStore {
         &self,
         tenant: TenantId,
         reset: NewPasswordReset,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let mut tx = self.write().await?;
+        // Writes are serialised, so the quiet check and the insert cannot interleave with
+        // another request's.
+        let recent: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM password_resets r
+                            WHERE r.tenant_id = a.tenant_id AND r.account_id = a.id AND r.created_at > ?)
+             FROM accounts a WHERE a.tenant_id = ? AND a.id = ?",
+        )
+        .bind(to_seconds(reset.quiet_since))
+        .bind(tenant.to_string())
+        .bind(reset.account_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        if recent {
+            return Ok(false);
+        }
         sqlx::query(
             "DELETE FROM password_resets
              WHERE tenant_id = ? AND (account_id = ? OR expires_at <= ?)",
@@ -1524,7 +1548,8 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
-        commit(tx).await
+        commit(tx).await?;
+        Ok(true)
     }
 
     async fn password_reset(

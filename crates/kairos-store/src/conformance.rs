@@ -351,28 +351,48 @@ pub async fn sessions_resolve_until_they_expire_or_end(store: &dyn Store) {
 }
 
 /// A password-reset link leads to its account until it expires or is used; only an account's
-/// newest link works; using one replaces the password, ends every session of the account (and
-/// no other's) and writes a changelog row; a link works once.
+/// newest link works, and no new one is made within the quiet time after the last; using one
+/// replaces the password, ends every session of the account (and no other's) and writes a
+/// changelog row; a link works once; any new password voids the outstanding links.
 pub async fn password_resets_work_once_until_they_expire(store: &dyn Store) {
     let acme = tenant(store, "acme").await;
     let other = tenant(store, "other").await;
     let now = jiff::Timestamp::from_second(2_000_000_000).expect("a valid instant");
     let hour = jiff::SignedDuration::from_hours(1);
+    let minute = jiff::SignedDuration::from_mins(1);
     let link = |account_id, digest, created_at: jiff::Timestamp| NewPasswordReset {
         account_id,
         digest,
         created_at,
         expires_at: created_at + hour,
+        quiet_since: created_at - minute,
     };
     for (tenant, account, digest) in [
         (acme.tenant.id, acme.account.id, [1; 32]),
         (other.tenant.id, other.account.id, [2; 32]),
     ] {
-        store
-            .create_password_reset(tenant, link(account, digest, now))
-            .await
-            .expect("reset link");
+        assert!(
+            store
+                .create_password_reset(tenant, link(account, digest, now))
+                .await
+                .expect("reset link")
+        );
     }
+    // Asking again within the quiet minute stores nothing; the first link keeps working.
+    let soon = now + jiff::SignedDuration::from_secs(30);
+    assert!(
+        !store
+            .create_password_reset(acme.tenant.id, link(acme.account.id, [7; 32], soon))
+            .await
+            .expect("quiet")
+    );
+    expect_not_found(store.password_reset(&[7; 32], soon).await);
+    assert!(store.password_reset(&[1; 32], soon).await.is_ok());
+    expect_not_found(
+        store
+            .create_password_reset(acme.tenant.id, link(other.account.id, [8; 32], now))
+            .await,
+    );
     let found = store
         .password_reset(&[1; 32], now + jiff::SignedDuration::from_mins(59))
         .await
@@ -386,10 +406,12 @@ pub async fn password_resets_work_once_until_they_expire(store: &dyn Store) {
 
     // A second request replaces the first link; it also sweeps the tenant's expired links.
     let later = now + jiff::SignedDuration::from_mins(10);
-    store
-        .create_password_reset(acme.tenant.id, link(acme.account.id, [3; 32], later))
-        .await
-        .expect("newer link");
+    assert!(
+        store
+            .create_password_reset(acme.tenant.id, link(acme.account.id, [3; 32], later))
+            .await
+            .expect("newer link")
+    );
     expect_not_found(store.password_reset(&[1; 32], later).await);
     for digest in [[4; 32], [5; 32]] {
         store
@@ -466,6 +488,13 @@ pub async fn password_resets_work_once_until_they_expire(store: &dyn Store) {
         .collect();
     assert_eq!(resets.len(), 1, "one changelog row for the one reset");
     assert_eq!(resets[0].actor_id, Some(acme.account.id));
+
+    // A password changed otherwise voids the account's outstanding links.
+    store
+        .set_password(other.tenant.id, other.account.id, "changed", None)
+        .await
+        .expect("new password");
+    expect_not_found(store.password_reset(&[2; 32], later).await);
 }
 
 /// Host profiles read back as written; usernames are unique within a tenant only.

@@ -391,14 +391,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         keep: Option<&[u8; 32]>,
     ) -> StoreResult<()>;
 
-    /// Stores a password-reset link for an account of `tenant`. Only the newest link of an
-    /// account works: earlier ones are dropped, as are the tenant's links that expired before
-    /// `reset.created_at`.
+    /// Stores a password-reset link for an account of `tenant` and says `true`; or stores
+    /// nothing and says `false` when the account already has a link created after
+    /// `reset.quiet_since` (so that nobody can have an account sent a stream of emails). Only
+    /// the newest link of an account works: earlier ones are dropped, as are the tenant's links
+    /// that expired before `reset.created_at`.
     async fn create_password_reset(
         &self,
         tenant: TenantId,
         reset: NewPasswordReset,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
 
     /// The account a reset link is for while it works: `NotFound` when there is no such link,
     /// it was used, or it expired at or before `now`.

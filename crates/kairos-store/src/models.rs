@@ -148,6 +148,8 @@ pub struct NewPasswordReset {
     pub digest: [u8; 32],
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// No new link while the account has one created after this instant.
+    pub quiet_since: Timestamp,
 }
 
 /// The account a live password-reset link is for.

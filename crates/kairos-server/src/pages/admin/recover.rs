@@ -8,7 +8,8 @@
 //!   per-address limit as sign-in.
 //! - The link is `/admin/scheduling/reset/{secret}`: 32 random bytes in hex. The store keeps
 //!   only its SHA-256 digest; the link works for [`RESET_LINK_MINUTES`] and once, and only an
-//!   account's newest link works.
+//!   account's newest link works. Within [`RESET_QUIET_SECS`] of a link, asking again sends
+//!   nothing; any new password voids the account's outstanding links.
 //! - `GET/POST /admin/scheduling/reset/{secret}` chooses the new password. Using the link spends
 //!   it, replaces the password and ends every session of the account in one transaction; then
 //!   the sign-in page says so. The page sends no Referer, so the secret cannot leak from it.
@@ -38,6 +39,10 @@ use crate::state::AppState;
 
 /// How long a reset link works.
 pub const RESET_LINK_MINUTES: u32 = 60;
+
+/// After a link is sent, further requests for the account send nothing for this long, so a
+/// stranger cannot flood someone's mailbox with reset emails.
+pub const RESET_QUIET_SECS: i64 = 60;
 
 pub(super) fn router(abuse: AbuseGuard) -> Router<AppState> {
     let limited = || middleware::from_fn_with_state(abuse.clone(), limit_login_attempts);
@@ -171,7 +176,7 @@ async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<(
     let tenant = state.store.tenant(account.tenant_id).await?;
     let secret = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = state.clock.now();
-    state
+    let stored = state
         .store
         .create_password_reset(
             tenant.id,
@@ -180,9 +185,14 @@ async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<(
                 digest: token_digest(&secret),
                 created_at: now,
                 expires_at: now + SignedDuration::from_mins(i64::from(RESET_LINK_MINUTES)),
+                quiet_since: now - SignedDuration::from_secs(RESET_QUIET_SECS),
             },
         )
         .await?;
+    if !stored {
+        tracing::info!(account = %account.id, "password reset asked again within {RESET_QUIET_SECS} s; no new email");
+        return Ok(());
+    }
 
     let settings = &state.settings;
     let from = crate::notifications::sender(settings)?;
