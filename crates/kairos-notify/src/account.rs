@@ -5,14 +5,11 @@
 //! plain `multipart/alternative` of text and HTML, with no calendar part, written in the same
 //! layout and with the same escaping as the booking emails.
 
-use std::time::SystemTime;
-
 use jiff::Timestamp;
 use lettre::Message;
-use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 
-use crate::message::{ComposeError, MessageId};
+use crate::message::{ComposeError, MessageId, headers, single_line};
 use crate::template::{Fragment, RenderedEmail, render_lines_only};
 
 /// The password-reset email of one console account.
@@ -80,33 +77,13 @@ pub fn compose(
     message_id: &MessageId,
     now: Timestamp,
 ) -> Result<Message, ComposeError> {
-    let date = SystemTime::try_from(now).map_err(|_| ComposeError::Date(now))?;
-    Message::builder()
-        .message_id(Some(message_id.to_string()))
-        .date(date)
-        .from(from.clone())
-        .to(to)
-        .subject(rendered.subject)
-        // RFC 3834: out-of-office and other robots must not answer it.
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("Auto-Submitted"),
-            "auto-generated".to_owned(),
-        ))
+    headers(from, to, rendered.subject, message_id, now)?
         .multipart(
             MultiPart::alternative()
                 .singlepart(SinglePart::plain(rendered.text))
                 .singlepart(SinglePart::html(rendered.html)),
         )
         .map_err(|error| ComposeError::Build(error.to_string()))
-}
-
-/// Control characters (line breaks included) become spaces; the ends are trimmed.
-fn single_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -155,7 +155,6 @@ pub fn compose(
 
     let to = mailbox(notification.to(), "recipient")?;
     let reply_to = mailbox(notification.other_party(), "reply-to")?;
-    let date = SystemTime::try_from(now).map_err(|_| ComposeError::Date(now))?;
     let content_type = |value: &str| {
         ContentType::parse(value).map_err(|error| ComposeError::Build(error.to_string()))
     };
@@ -175,24 +174,36 @@ pub fn compose(
         );
     let attachment = Attachment::new(ATTACHMENT_NAME.to_owned()).body(calendar, attachment_type);
 
-    Message::builder()
-        .message_id(Some(message_id.to_string()))
-        .date(date)
-        .from(from.clone())
+    headers(from, to, rendered.subject, message_id, now)?
         .reply_to(reply_to)
-        .to(to)
-        .subject(rendered.subject)
-        // RFC 3834: out-of-office and other robots must not answer a notification.
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("Auto-Submitted"),
-            "auto-generated".to_owned(),
-        ))
         .multipart(
             MultiPart::mixed()
                 .multipart(alternative)
                 .singlepart(attachment),
         )
         .map_err(|error| ComposeError::Build(error.to_string()))
+}
+
+/// The headers every message of ours carries: Message-ID, Date, From, To, Subject, and
+/// `Auto-Submitted: auto-generated` (RFC 3834: out-of-office and other robots must not answer).
+pub(crate) fn headers(
+    from: &Mailbox,
+    to: Mailbox,
+    subject: String,
+    message_id: &MessageId,
+    now: Timestamp,
+) -> Result<lettre::message::MessageBuilder, ComposeError> {
+    let date = SystemTime::try_from(now).map_err(|_| ComposeError::Date(now))?;
+    Ok(Message::builder()
+        .message_id(Some(message_id.to_string()))
+        .date(date)
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-generated".to_owned(),
+        )))
 }
 
 /// The calendar object for a notification: REQUEST with the current UID and SEQUENCE, or
@@ -251,7 +262,7 @@ fn mailbox(party: &Party, role: &'static str) -> Result<Mailbox, ComposeError> {
 }
 
 /// Control characters (line breaks included) become spaces; the ends are trimmed.
-fn single_line(text: &str) -> String {
+pub(crate) fn single_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::html::{Page, browser, read};
+use crate::html::{Page, browser, post_form, read};
 use crate::on_both_backends;
 
 /// A browser signed in to the console: its session cookie and the CSRF token its forms carry.
@@ -21,18 +21,13 @@ pub const OWNER_PASSWORD: &str = "correct horse battery";
 
 /// Posts the login form (from the app's own origin).
 pub async fn login_form(app: &TestApp, fields: &[(&str, &str)]) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let response = browser()
-        .post(format!("{}/admin/scheduling/login", app.address))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ORIGIN, &app.address)
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    read(response).await
+    post_form(
+        &app.address,
+        "/admin/scheduling/login",
+        fields,
+        &app.address,
+    )
+    .await
 }
 
 /// The `kairos_session=…` pair a response sets.

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use kairos_core::clock::ManualClock;
-use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN, REFERRER_POLICY};
+use reqwest::header::{COOKIE, REFERRER_POLICY};
 use serde_json::Value;
 
 use crate::console::{Console, OWNER_PASSWORD, login_form};
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::html::{Page, browser, read};
+use crate::html::{Page, browser, post_form, read};
 use crate::smtp::{self, Email, SmtpSink};
 
 const FORGOT: &str = "/admin/scheduling/login/forgot";
@@ -21,18 +21,7 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// Posts a form to `path` from `origin`, with no session.
 async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)], origin: &str) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let response = browser()
-        .post(format!("{}{path}", app.address))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ORIGIN, origin)
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    read(response).await
+    post_form(&app.address, path, fields, origin).await
 }
 
 async fn get(app: &TestApp, path: &str) -> Page {
@@ -165,7 +154,7 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link(backend: Backend
     refused
         .contains("Please correct these 2 problems.")
         .contains("A password needs at least")
-        .contains("The two passwords differ.");
+        .contains("The two new passwords differ.");
     sign_in(&app, OWNER_PASSWORD).await.expect(303);
 
     let done = choose(&app, &path, NEW_PASSWORD, NEW_PASSWORD).await;

@@ -107,6 +107,22 @@ pub fn browser() -> reqwest::Client {
         .expect("client")
 }
 
+/// Posts a form as a browser without cookies does: urlencoded, with an `Origin`.
+pub async fn post_form(address: &str, path: &str, fields: &[(&str, &str)], origin: &str) -> Page {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let response = browser()
+        .post(format!("{address}{path}"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ORIGIN, origin)
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    read(response).await
+}
+
 pub async fn read(response: reqwest::Response) -> Page {
     Page {
         status: response.status(),

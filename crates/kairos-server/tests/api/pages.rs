@@ -3,11 +3,11 @@
 
 use jiff::{Timestamp, ToSpan};
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, ORIGIN, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::html::{Page, browser, read};
+use crate::html::{Page, browser, post_form, read};
 use crate::on_both_backends;
 
 async fn page(app: &TestApp, path: &str) -> Page {
@@ -28,18 +28,7 @@ async fn submit(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
 }
 
 async fn submit_from(app: &TestApp, path: &str, fields: &[(&str, &str)], origin: &str) -> Page {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let response = browser()
-        .post(format!("{}{path}", app.address))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ORIGIN, origin)
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    read(response).await
+    post_form(&app.address, path, fields, origin).await
 }
 
 /// Opens the owner's calendar every day 09:00–17:00 UTC and gives them an `intro` event type

@@ -30,6 +30,7 @@ use rand::RngExt;
 
 use super::BASE;
 use super::hours::FormErrors;
+use super::hours::password::check_new_password;
 use super::login::{find_account, limit_login_attempts};
 use crate::abuse::AbuseGuard;
 use crate::auth::{MIN_PASSWORD_CHARS, hash_password, token_digest};
@@ -280,21 +281,6 @@ async fn reset_page(
     }
 }
 
-/// What is wrong with a new password, by input (all problems at once).
-fn check_password(new: &str, confirm: &str) -> FormErrors {
-    let mut errors = FormErrors::default();
-    if new.chars().count() < MIN_PASSWORD_CHARS {
-        errors.add(
-            "new",
-            format!("a password needs at least {MIN_PASSWORD_CHARS} characters"),
-        );
-    }
-    if new != confirm {
-        errors.add("confirm", "the two passwords differ");
-    }
-    errors
-}
-
 async fn reset(
     State(state): State<AppState>,
     Path(secret): Path<String>,
@@ -311,7 +297,8 @@ async fn reset(
     }
     let fields = fields(&body);
     let (new, confirm) = (field(&fields, "new"), field(&fields, "confirm"));
-    let errors = check_password(new, confirm);
+    let mut errors = FormErrors::default();
+    check_new_password(&mut errors, new, confirm);
     if !errors.is_empty() {
         let mut page = ResetPage::new(&secret);
         page.errors = errors;
@@ -358,12 +345,6 @@ mod tests {
                 .get("workspace")
                 .is_some()
         );
-    }
-
-    #[test]
-    fn a_new_password_must_be_long_enough_and_typed_twice() {
-        assert_eq!(check_password("short", "other").len(), 2);
-        assert!(check_password("long enough now", "long enough now").is_empty());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 mod dates;
 mod host;
 mod notifications;
-mod password;
+pub(super) mod password;
 mod settings;
 mod weekly;
 

@@ -54,6 +54,16 @@ fn check(current_ok: bool, new: &str, confirm: &str) -> FormErrors {
     if !current_ok {
         errors.add("current", "the current password is wrong");
     }
+    check_new_password(&mut errors, new, confirm);
+    errors
+}
+
+/// Adds what is wrong with a new password typed twice (`admin/_new_password.html`'s inputs).
+pub(in crate::pages::admin) fn check_new_password(
+    errors: &mut FormErrors,
+    new: &str,
+    confirm: &str,
+) {
     if new.chars().count() < MIN_PASSWORD_CHARS {
         errors.add(
             "new",
@@ -63,7 +73,6 @@ fn check(current_ok: bool, new: &str, confirm: &str) -> FormErrors {
     if new != confirm {
         errors.add("confirm", "the two new passwords differ");
     }
-    errors
 }
 
 async fn save(
