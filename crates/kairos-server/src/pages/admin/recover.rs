@@ -101,7 +101,7 @@ async fn forgot_page(
     ))
 }
 
-/// The form's fields, trimmed (missing ones empty).
+/// The form's fields as sent; [`field`] reads one (a missing one as empty).
 fn fields(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()
 }
@@ -166,14 +166,21 @@ async fn send_reset_link(state: AppState, workspace: String, email: String) {
             return;
         }
     };
-    if let Err(error) = store_and_send(&state, &account).await {
-        tracing::warn!(account = %account.id, %error, "password reset: no link was sent");
-    } else {
-        tracing::info!(account = %account.id, "password reset link sent");
+    match store_and_send(&state, &account).await {
+        Ok(true) => tracing::info!(account = %account.id, "password reset link sent"),
+        Ok(false) => tracing::info!(
+            account = %account.id,
+            "password reset asked again within {RESET_QUIET_SECS} s of a link; nothing sent"
+        ),
+        Err(error) => {
+            tracing::warn!(account = %account.id, %error, "password reset: no link was sent");
+        }
     }
 }
 
-async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<()> {
+/// Stores a new link and emails it: `true` when sent, `false` when the account had a link
+/// within the quiet time (nothing stored or sent).
+async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<bool> {
     let tenant = state.store.tenant(account.tenant_id).await?;
     let secret = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = state.clock.now();
@@ -191,8 +198,7 @@ async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<(
         )
         .await?;
     if !stored {
-        tracing::info!(account = %account.id, "password reset asked again within {RESET_QUIET_SECS} s; no new email");
-        return Ok(());
+        return Ok(false);
     }
 
     let settings = &state.settings;
@@ -216,7 +222,7 @@ async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<(
     crate::notifications::mailer(&settings.mail)?
         .send(&message)
         .await?;
-    Ok(())
+    Ok(true)
 }
 
 #[derive(Template)]
