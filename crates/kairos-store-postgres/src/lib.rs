@@ -1828,7 +1828,8 @@ impl Store for PgStore {
                 keep: None,
                 action: "password_reset",
             },
-            now,
+            // The changelog row records when the database changed (see `now`).
+            crate::now(),
         )
         .await?;
         commit(tx).await?;

@@ -1597,7 +1597,8 @@ impl Store for SqliteStore {
                 keep: None,
                 action: "password_reset",
             },
-            now,
+            // The changelog row records when the database changed (see `now`).
+            crate::now(),
         )
         .await?;
         commit(tx).await?;
