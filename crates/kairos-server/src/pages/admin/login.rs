@@ -18,7 +18,7 @@ use kairos_core::text::{EmailAddress, Slug};
 use kairos_store::{NewSession, StoreError};
 use rand::RngExt;
 
-use super::{BASE, SESSION_COOKIE, session_secret};
+use super::{BASE, ConsoleForm, SESSION_COOKIE, session_secret};
 use crate::abuse::AbuseGuard;
 use crate::auth::{token_digest, verify_password};
 use crate::error::ApiError;
@@ -139,20 +139,11 @@ const WRONG_LOGIN: &str = "The workspace, email or password is wrong.";
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$J4moa2MM0/6uf3HbY2Tf5Fux8JIBTwIhmhxGRbsY14w";
 
 async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, PageError> {
-    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let form = ConsoleForm::parse(&body);
+    let value = |name: &str| form.value(name).unwrap_or_default().trim().to_owned();
     let (workspace, email, next) = (value("workspace"), value("email"), value("next"));
-    let password = fields
-        .iter()
-        .find(|(key, _)| key == "password")
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default();
+    // A password is taken as typed, spaces included.
+    let password = form.value("password").unwrap_or_default().to_owned();
     let mut page = LoginPage::new(workspace.clone(), email.clone(), safe_next(Some(&next)));
 
     let account = match find_account(&state, &workspace, &email).await? {

@@ -102,8 +102,7 @@ impl Console {
 
     /// Parses a submitted form and checks its CSRF token; a missing or wrong token is a 403.
     pub fn form(&self, body: &[u8]) -> Result<ConsoleForm, PageError> {
-        let fields: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-        let form = ConsoleForm { fields };
+        let form = ConsoleForm::parse(body);
         match form.value(CSRF_FIELD) {
             Some(token) if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) => Ok(form),
             _ => Err(PageError(ApiError::Forbidden(
@@ -240,6 +239,14 @@ pub struct ConsoleForm {
 }
 
 impl ConsoleForm {
+    /// Reads a urlencoded body without any check: only for the forms posted without a session
+    /// (sign-in, password reset). Every other form goes through [`Console::form`].
+    pub fn parse(body: &[u8]) -> Self {
+        Self {
+            fields: form_urlencoded::parse(body).into_owned().collect(),
+        }
+    }
+
     /// The first value of a field.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.fields

@@ -28,10 +28,10 @@ use kairos_notify::message::MessageId;
 use kairos_store::{Account, NewPasswordReset, StoreError};
 use rand::RngExt;
 
-use super::BASE;
 use super::hours::FormErrors;
 use super::hours::password::check_new_password;
 use super::login::{find_account, limit_login_attempts};
+use super::{BASE, ConsoleForm};
 use crate::abuse::AbuseGuard;
 use crate::auth::{MIN_PASSWORD_CHARS, hash_password, token_digest};
 use crate::error::ApiError;
@@ -101,18 +101,6 @@ async fn forgot_page(
     ))
 }
 
-/// The form's fields as sent; [`field`] reads one (a missing one as empty).
-fn fields(body: &Bytes) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(key, _)| key == name)
-        .map_or("", |(_, value)| value.as_str())
-}
-
 /// What is wrong with a reset request, by input (all problems at once). Only the shape is
 /// checked here: whether the workspace and account exist is never told.
 fn check_request(workspace: &str, email: &str) -> FormErrors {
@@ -137,9 +125,13 @@ fn check_request(workspace: &str, email: &str) -> FormErrors {
 }
 
 async fn forgot(State(state): State<AppState>, body: Bytes) -> Result<Response, PageError> {
-    let fields = fields(&body);
-    let workspace = field(&fields, "workspace").trim().to_owned();
-    let email = field(&fields, "email").trim().to_owned();
+    let form = ConsoleForm::parse(&body);
+    let workspace = form
+        .value("workspace")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let email = form.value("email").unwrap_or_default().trim().to_owned();
     let mut page = ForgotPage::new(workspace.clone(), email.clone());
     page.errors = check_request(&workspace, &email);
     if !page.errors.is_empty() {
@@ -301,8 +293,11 @@ async fn reset(
         Err(StoreError::NotFound) => return ResetPage::gone(&secret),
         Err(other) => return Err(PageError(other.into())),
     }
-    let fields = fields(&body);
-    let (new, confirm) = (field(&fields, "new"), field(&fields, "confirm"));
+    let form = ConsoleForm::parse(&body);
+    let (new, confirm) = (
+        form.value("new").unwrap_or_default(),
+        form.value("confirm").unwrap_or_default(),
+    );
     let mut errors = FormErrors::default();
     check_new_password(&mut errors, new, confirm);
     if !errors.is_empty() {
