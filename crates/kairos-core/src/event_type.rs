@@ -22,6 +22,29 @@ pub enum EventColor {
 }
 
 impl EventColor {
+    /// Every colour, in the order a picker shows them.
+    pub const ALL: [Self; 7] = [
+        Self::Blue,
+        Self::Green,
+        Self::Mint,
+        Self::Purple,
+        Self::Orange,
+        Self::Red,
+        Self::Gray,
+    ];
+
+    /// Parses the JSON spelling (`"blue"`).
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|color| color.as_str() == value)
+            .ok_or_else(|| {
+                ParseError::new(format!(
+                    "unknown colour {value:?}: use blue, green, mint, purple, orange, red or gray"
+                ))
+            })
+    }
+
     /// The JSON spelling.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -77,6 +100,40 @@ impl TryFrom<RawLocation> for Location {
     type Error = ParseError;
     fn try_from(raw: RawLocation) -> Result<Self, ParseError> {
         Self::new(raw.kind, raw.value, raw.display_name)
+    }
+}
+
+impl LocationType {
+    /// Every location type.
+    pub const ALL: [Self; 5] = [
+        Self::GoogleMeet,
+        Self::Zoom,
+        Self::Phone,
+        Self::InPerson,
+        Self::Custom,
+    ];
+
+    /// The JSON spelling (`"google_meet"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::GoogleMeet => "google_meet",
+            Self::Zoom => "zoom",
+            Self::Phone => "phone",
+            Self::InPerson => "in_person",
+            Self::Custom => "custom",
+        }
+    }
+
+    /// Parses the JSON spelling.
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .ok_or_else(|| {
+                ParseError::new(format!(
+                    "unknown location type {value:?}: use google_meet, zoom, phone, in_person or custom"
+                ))
+            })
     }
 }
 
@@ -172,9 +229,49 @@ pub enum QuestionType {
 }
 
 impl QuestionType {
+    /// Every question type.
+    pub const ALL: [Self; 9] = [
+        Self::Text,
+        Self::Textarea,
+        Self::Email,
+        Self::Phone,
+        Self::Number,
+        Self::Select,
+        Self::Radio,
+        Self::Multiselect,
+        Self::Checkbox,
+    ];
+
     /// Whether the question offers a fixed list of options.
     pub const fn has_options(self) -> bool {
         matches!(self, Self::Select | Self::Multiselect | Self::Radio)
+    }
+
+    /// The JSON spelling (`"textarea"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Textarea => "textarea",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Number => "number",
+            Self::Select => "select",
+            Self::Multiselect => "multiselect",
+            Self::Radio => "radio",
+            Self::Checkbox => "checkbox",
+        }
+    }
+
+    /// Parses the JSON spelling.
+    pub fn parse(value: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .ok_or_else(|| {
+                ParseError::new(format!(
+                    "unknown question type {value:?}: use text, textarea, email, phone, number, select, radio, multiselect or checkbox"
+                ))
+            })
     }
 }
 
@@ -184,7 +281,7 @@ impl QuestionType {
 /// none. A `checkbox` is a single yes/no box (required = must be ticked).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "RawQuestion", rename_all = "camelCase")]
+#[serde(try_from = "QuestionDraft", rename_all = "camelCase")]
 pub struct CustomQuestion {
     id: String,
     label: String,
@@ -197,24 +294,34 @@ pub struct CustomQuestion {
     placeholder: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RawQuestion {
-    id: String,
-    label: String,
-    #[serde(rename = "type")]
-    kind: QuestionType,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    options: Option<Vec<String>>,
-    #[serde(default)]
-    placeholder: Option<String>,
+impl TryFrom<QuestionDraft> for CustomQuestion {
+    type Error = ParseError;
+    fn try_from(raw: QuestionDraft) -> Result<Self, ParseError> {
+        Self::new(raw)
+    }
 }
 
-impl TryFrom<RawQuestion> for CustomQuestion {
-    type Error = ParseError;
-    fn try_from(raw: RawQuestion) -> Result<Self, ParseError> {
+/// A question as given, before its rules are checked (what [`CustomQuestion::new`] takes).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct QuestionDraft {
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub options: Option<Vec<String>>,
+    #[serde(default)]
+    pub placeholder: Option<String>,
+}
+
+impl CustomQuestion {
+    /// Checks a question: an id of 1–64 letters, digits, `-` or `_`; a label of 1–300
+    /// characters; 1–50 distinct options for a choice and none otherwise; a placeholder of at
+    /// most 200 characters.
+    pub fn new(raw: QuestionDraft) -> Result<Self, ParseError> {
         let id_ok = !raw.id.is_empty()
             && raw.id.len() <= 64
             && raw
@@ -279,9 +386,7 @@ impl TryFrom<RawQuestion> for CustomQuestion {
             placeholder,
         })
     }
-}
 
-impl CustomQuestion {
     /// The question's id, unique within its event type; answers are keyed by it.
     pub fn id(&self) -> &str {
         &self.id
@@ -448,8 +553,15 @@ struct RawReminderSettings {
 impl TryFrom<RawReminderSettings> for ReminderSettings {
     type Error = ParseError;
     fn try_from(raw: RawReminderSettings) -> Result<Self, ParseError> {
+        Self::new(raw.enabled, raw.reminders)
+    }
+}
+
+impl ReminderSettings {
+    /// Reminders, on or off; each timing at most once. They are kept earliest first.
+    pub fn new(enabled: bool, reminders: Vec<Reminder>) -> Result<Self, ParseError> {
         let mut seen = HashSet::new();
-        for reminder in &raw.reminders {
+        for reminder in &reminders {
             if !seen.insert(reminder.timing) {
                 return Err(ParseError::new(format!(
                     "the reminder timing {:?} appears twice",
@@ -457,16 +569,11 @@ impl TryFrom<RawReminderSettings> for ReminderSettings {
                 )));
             }
         }
-        let mut reminders = raw.reminders;
+        let mut reminders = reminders;
         reminders.sort_by_key(|r| std::cmp::Reverse(r.timing.minutes_before()));
-        Ok(Self {
-            enabled: raw.enabled,
-            reminders,
-        })
+        Ok(Self { enabled, reminders })
     }
-}
 
-impl ReminderSettings {
     /// Whether reminders are sent at all.
     pub fn enabled(&self) -> bool {
         self.enabled
