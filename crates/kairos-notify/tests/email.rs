@@ -496,12 +496,7 @@ fn settings(port: u16, timeout: Duration) -> SmtpSettings {
 }
 
 fn aiosmtpd_installed() -> bool {
-    Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
+    kairos_test_services::aiosmtpd()
 }
 
 /// An aiosmtpd server on a free local port, killed when dropped.
@@ -592,7 +587,6 @@ fn read_delivered(path: &Path) -> Vec<u8> {
 #[tokio::test]
 async fn the_smtp_mailer_delivers_to_a_real_server() {
     if !aiosmtpd_installed() {
-        println!("skipped: aiosmtpd not installed");
         return;
     }
     let server = SmtpServer::maildir();
@@ -630,7 +624,6 @@ async fn the_smtp_mailer_delivers_to_a_real_server() {
 #[tokio::test]
 async fn a_5xx_refusal_is_permanent() {
     if !aiosmtpd_installed() {
-        println!("skipped: aiosmtpd not installed");
         return;
     }
     let server = SmtpServer::refusing("550 5.1.1 No such user here");
@@ -646,7 +639,6 @@ async fn a_5xx_refusal_is_permanent() {
 #[tokio::test]
 async fn a_4xx_refusal_is_transient() {
     if !aiosmtpd_installed() {
-        println!("skipped: aiosmtpd not installed");
         return;
     }
     let server = SmtpServer::refusing("451 4.3.0 Try again later");
