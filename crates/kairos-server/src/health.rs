@@ -8,7 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
+use crate::app::status;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -23,15 +24,13 @@ async fn healthz() -> Json<Value> {
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
-        Err(error) => {
-            tracing::warn!(%error, "database not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "reason": "database unreachable" })),
-            )
-        }
+    if status::database_ready(&state).await {
+        (StatusCode::OK, Json(json!({ "status": "ready" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "reason": "database unreachable" })),
+        )
     }
 }
 
@@ -41,11 +40,7 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Api
     use std::fmt::Write;
     use std::sync::atomic::Ordering;
 
-    let counts = state
-        .store
-        .outbox_counts(state.clock.now())
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let counts = status::outbox_counts(&state).await?;
     let mut out = String::new();
     let _ = writeln!(
         out,

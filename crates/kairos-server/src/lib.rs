@@ -1,5 +1,6 @@
-//! The Kairos server: HTTP API, auth, OpenAPI, health, and the CLI commands behind the
-//! `kairos` binary.
+//! The Kairos server: the application layer ([`app`]) under its two faces, the JSON API
+//! ([`api`]) and the HTML pages ([`pages`]), with auth, rate limits, OpenAPI, health, metrics
+//! and the CLI commands behind the `kairos` binary (docs/architecture.md, "Layers").
 //!
 //! `main` parses the [`settings::Cli`] and calls [`run`]; tests bind port 0 and call
 //! [`launch`] with a store of their own, so they exercise exactly what production runs.
@@ -7,17 +8,10 @@
 #![forbid(unsafe_code)]
 
 pub mod abuse;
-pub mod analytics;
 pub mod api;
-pub mod auth;
-pub mod booking;
-pub mod demo;
-pub mod error;
-pub mod extract;
+pub mod app;
 pub mod metrics;
-pub mod notifications;
 pub mod pages;
-pub mod provision;
 pub mod settings;
 pub mod state;
 
@@ -39,8 +33,9 @@ use kairos_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::error::ApiError;
-use crate::extract::BodyLimit;
+use crate::api::error::ApiError;
+use crate::api::extract::BodyLimit;
+use crate::app::{AppError, demo, notifications, provision};
 use crate::settings::{Cli, Command, LogFormat, ServeSettings, TenantCommand};
 use crate::state::AppState;
 
@@ -91,10 +86,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
             .map_err(|error| match error {
-                ApiError::Validation { field, message } => {
+                AppError::Validation { field, message } => {
                     anyhow::anyhow!("invalid {field}: {message}")
                 }
-                ApiError::Conflict { field, message, .. } => {
+                AppError::Conflict { field, message, .. } => {
                     anyhow::anyhow!("{}: {message}", field.unwrap_or_default())
                 }
                 other => anyhow::anyhow!("{other}"),
@@ -147,7 +142,7 @@ async fn serve(database_url: &str, settings: ServeSettings) -> anyhow::Result<()
             demo.public_api_url
         );
     }
-    let abuse = abuse::AbuseGuard::from_settings(&settings).await?;
+    let abuse = settings.abuse_guard().await?;
     let listener = TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("binding {}", settings.bind))?;
@@ -212,9 +207,9 @@ pub fn app(state: AppState) -> Router {
                 .iter()
                 .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
             {
-                pages::PageError(ApiError::NotFound("page")).into_response()
+                pages::PageError(AppError::NotFound("page")).into_response()
             } else {
-                ApiError::NotFound("route").into_response()
+                ApiError::from(AppError::NotFound("route")).into_response()
             }
         })
         .with_state(state)

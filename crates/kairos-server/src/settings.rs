@@ -2,10 +2,14 @@
 //! in `main` and passed down. Every setting has a default that works on a laptop.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::abuse::IpNetwork;
+use crate::abuse::{
+    AbuseGuard, InMemoryRateLimiter, IpNetwork, Origin, Quota, RateLimiter, RedisRateLimiter,
+};
 
 /// `kairos`: a multi-tenant scheduling and booking server.
 #[derive(Debug, Parser)]
@@ -290,6 +294,45 @@ impl ServeSettings {
             .unwrap_or_else(|| format!("http://{}", self.bind))
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// The rate limiter of public writes these settings ask for: Redis when `KAIROS_REDIS_URL`
+    /// is set (connecting now), the in-process limiter otherwise, and one that never limits
+    /// when the limit is 0.
+    pub async fn rate_limiter(&self) -> anyhow::Result<Arc<dyn RateLimiter>> {
+        let quota = Quota::per_minute(self.rate_limit_per_minute);
+        if quota.is_off() {
+            tracing::info!(
+                "rate limiting of public writes is off (KAIROS_RATE_LIMIT_PER_MINUTE=0)"
+            );
+            return Ok(Arc::new(InMemoryRateLimiter::new(quota)));
+        }
+        match &self.redis_url {
+            Some(url) => {
+                let limiter = RedisRateLimiter::connect(url, quota, &self.redis_key_prefix)
+                    .await
+                    .context("connecting the rate limiter to KAIROS_REDIS_URL")?;
+                tracing::info!(
+                    per_minute = quota.limit(),
+                    "public writes are rate limited in Redis"
+                );
+                Ok(Arc::new(limiter))
+            }
+            None => Ok(Arc::new(InMemoryRateLimiter::new(quota))),
+        }
+    }
+
+    /// The guard of public writes these settings describe (see [`Self::rate_limiter`]); fails
+    /// when the public URL has no origin or Redis is configured but unreachable.
+    pub async fn abuse_guard(&self) -> anyhow::Result<AbuseGuard> {
+        let public_origin = Origin::parse(&self.public_url())
+            .context("KAIROS_PUBLIC_URL is needed for the Origin check")?;
+        let limiter = self.rate_limiter().await?;
+        Ok(AbuseGuard::new(
+            limiter,
+            self.trusted_proxies.clone(),
+            public_origin,
+        ))
     }
 }
 

@@ -270,7 +270,7 @@ async fn the_guard_is_built_from_settings() {
         public_url: Some("https://Booking.Example.com/".to_owned()),
         ..ServeSettings::default()
     };
-    let guard = AbuseGuard::from_settings(&settings).await.unwrap();
+    let guard = settings.abuse_guard().await.unwrap();
     assert_eq!(
         guard.public_origin().to_string(),
         "https://booking.example.com"
@@ -280,7 +280,7 @@ async fn the_guard_is_built_from_settings() {
         public_url: Some("booking.example.com".to_owned()),
         ..ServeSettings::default()
     };
-    let error = AbuseGuard::from_settings(&no_origin).await.unwrap_err();
+    let error = no_origin.abuse_guard().await.unwrap_err();
     assert!(
         format!("{error:#}").contains("KAIROS_PUBLIC_URL"),
         "{error:#}"
@@ -290,9 +290,7 @@ async fn the_guard_is_built_from_settings() {
         redis_url: Some("redis://127.0.0.1:1".to_owned()),
         ..ServeSettings::default()
     };
-    let error = abuse::limiter_from_settings(&unreachable)
-        .await
-        .unwrap_err();
+    let error = unreachable.rate_limiter().await.unwrap_err();
     assert!(
         format!("{error:#}").contains("KAIROS_REDIS_URL"),
         "{error:#}"
@@ -303,7 +301,7 @@ async fn the_guard_is_built_from_settings() {
         redis_url: Some("redis://127.0.0.1:1".to_owned()),
         ..ServeSettings::default()
     };
-    let limiter = abuse::limiter_from_settings(&off).await.unwrap();
+    let limiter = off.rate_limiter().await.unwrap();
     for _ in 0..100 {
         assert_eq!(limiter.acquire("key").await.unwrap(), Decision::Allowed);
     }
@@ -317,10 +315,7 @@ struct RedisFixture {
 
 impl RedisFixture {
     fn new() -> Option<Self> {
-        let Ok(url) = std::env::var("KAIROS_TEST_REDIS_URL") else {
-            eprintln!("skipped: set KAIROS_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379) to run");
-            return None;
-        };
+        let url = kairos_test_services::redis_url()?;
         let prefix = format!("kairos-test:{}:", uuid::Uuid::new_v4().simple());
         Some(Self { url, prefix })
     }

@@ -5,7 +5,8 @@
 //! event type with questions, edits the weekly hours, and finds an invitee's booking and answers.
 //!
 //! Needs `/usr/bin/chromedriver` (Debian's `chromium-driver`; `.ci/run` installs it) or
-//! `KAIROS_CHROMEDRIVER`; without it the test prints "skipped" and passes. With
+//! `KAIROS_CHROMEDRIVER`; without it the test skips (fails under `KAIROS_TEST_REQUIRE_ALL=1`,
+//! see `kairos-test-services`). With
 //! `KAIROS_SCREENSHOTS=1` it also writes `docs/screenshots/*.png` at desktop and phone widths.
 
 #[path = "api/helpers.rs"]
@@ -37,13 +38,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn chromedriver_path() -> Option<PathBuf> {
-    let path = std::env::var_os("KAIROS_CHROMEDRIVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
-    path.exists().then_some(path)
 }
 
 /// Starts chromedriver with the browser's clock in `zone` (Chromium reads `TZ`).
@@ -184,8 +178,7 @@ async fn prepare(app: &TestApp) {
 
 #[tokio::test]
 async fn an_invitee_books_and_cancels_in_a_real_browser() {
-    let Some(chromedriver) = chromedriver_path() else {
-        eprintln!("skipped: no chromedriver (apt-get install chromium chromium-driver)");
+    let Some(chromedriver) = kairos_test_services::chromedriver() else {
         return;
     };
     let app = spawn_app(Backend::Sqlite).await.expect("app");
@@ -488,8 +481,7 @@ async fn book(
 
 #[tokio::test]
 async fn a_host_sets_up_and_sees_a_booking_in_a_real_browser() {
-    let Some(chromedriver) = chromedriver_path() else {
-        eprintln!("skipped: no chromedriver (apt-get install chromium chromium-driver)");
+    let Some(chromedriver) = kairos_test_services::chromedriver() else {
         return;
     };
     let app = spawn_app(Backend::Sqlite).await.expect("app");

@@ -1,6 +1,6 @@
 //! Two `kairos serve` processes sharing one PostgreSQL: the booking guarantee holds across
 //! processes (the lock and the exclusion constraint live in the database, not in memory).
-//! Skipped without `KAIROS_TEST_DATABASE_URL`.
+//! Skipped without `KAIROS_TEST_DATABASE_URL` (failed under `KAIROS_TEST_REQUIRE_ALL=1`).
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -47,7 +47,7 @@ fn free_port() -> u16 {
 }
 
 async fn database() -> Option<Database> {
-    let admin_url = std::env::var("KAIROS_TEST_DATABASE_URL").ok()?;
+    let admin_url = kairos_test_services::postgres_url()?;
     use sqlx::Connection;
     let name = format!("kairos_procs_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(&admin_url)
@@ -217,7 +217,6 @@ fn booking(event_type: &Value, start: &str) -> Value {
 #[tokio::test]
 async fn two_processes_on_one_postgres_never_double_book() {
     let Some(database) = database().await else {
-        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
         return;
     };
     let token = create_tenant(&database.url);
@@ -299,12 +298,10 @@ async fn two_processes_on_one_postgres_never_double_book() {
 
 #[tokio::test]
 async fn two_processes_share_one_rate_limit_through_redis() {
-    let Ok(redis_url) = std::env::var("KAIROS_TEST_REDIS_URL") else {
-        eprintln!("skipped: KAIROS_TEST_REDIS_URL not set");
+    let Some(redis_url) = kairos_test_services::redis_url() else {
         return;
     };
     let Some(database) = database().await else {
-        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
         return;
     };
     create_tenant(&database.url);
@@ -412,7 +409,6 @@ async fn metric(client: &reqwest::Client, server: &Server, line_start: &str) -> 
 #[tokio::test]
 async fn two_workers_on_one_postgres_deliver_each_message_once() {
     let Some(database) = database().await else {
-        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
         return;
     };
     if !smtp::available() {
@@ -527,7 +523,6 @@ async fn outbox_rows(database: &Database, condition: &str) -> i64 {
 #[tokio::test]
 async fn a_restart_in_the_middle_of_sending_neither_loses_nor_repeats() {
     let Some(database) = database().await else {
-        eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set");
         return;
     };
     if !smtp::available() {

@@ -36,6 +36,11 @@ pub use models::*;
 pub use outbox::*;
 pub use snapshot_cache::{SnapshotCache, SnapshotKey};
 
+/// The store traits, for callers of methods on `dyn Store`.
+pub mod prelude {
+    pub use crate::Store;
+}
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 

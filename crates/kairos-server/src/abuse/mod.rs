@@ -1,9 +1,10 @@
-//! Protection of the public write routes (DESIGN 9): an Origin check against cross-site request
-//! forgery, then a rate limit per client IP.
+//! Protection of the public write routes (docs/architecture.md, "Abuse"): an Origin check
+//! against cross-site request forgery, then a rate limit per client IP.
 //!
 //! Apply [`guard_public_writes`] to the public router with
 //! `axum::middleware::from_fn_with_state(guard, abuse::guard_public_writes)`, where `guard` is an
-//! [`AbuseGuard`] built once at start-up by [`AbuseGuard::from_settings`].
+//! [`AbuseGuard`] built once at start-up by
+//! [`ServeSettings::abuse_guard`](crate::settings::ServeSettings::abuse_guard).
 //!
 //! What is guaranteed, for every request with a method that is not safe (anything but `GET`,
 //! `HEAD`, `OPTIONS` and `TRACE`; safe requests pass untouched and are never counted):
@@ -29,7 +30,6 @@ mod redis_limiter;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::Context;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
@@ -43,36 +43,10 @@ pub use self::network::{IpNetwork, IpNetworkError, client_ip, rate_limit_key};
 pub use self::origin::{Origin, OriginError, is_allowed_origin};
 pub use self::redis_limiter::RedisRateLimiter;
 
-use crate::error::ApiError;
-use crate::settings::ServeSettings;
+use crate::app::AppError;
 
 /// Where the rate limits of public writes live in Redis by default (`KAIROS_REDIS_KEY_PREFIX`).
 pub const REDIS_KEY_PREFIX: &str = "kairos:rate-limit:public-write:";
-
-/// Builds the rate limiter the settings ask for: Redis when `KAIROS_REDIS_URL` is set (connecting
-/// now), the in-process limiter otherwise, and one that never limits when the limit is 0.
-pub async fn limiter_from_settings(
-    settings: &ServeSettings,
-) -> anyhow::Result<Arc<dyn RateLimiter>> {
-    let quota = Quota::per_minute(settings.rate_limit_per_minute);
-    if quota.is_off() {
-        tracing::info!("rate limiting of public writes is off (KAIROS_RATE_LIMIT_PER_MINUTE=0)");
-        return Ok(Arc::new(InMemoryRateLimiter::new(quota)));
-    }
-    match &settings.redis_url {
-        Some(url) => {
-            let limiter = RedisRateLimiter::connect(url, quota, &settings.redis_key_prefix)
-                .await
-                .context("connecting the rate limiter to KAIROS_REDIS_URL")?;
-            tracing::info!(
-                per_minute = quota.limit(),
-                "public writes are rate limited in Redis"
-            );
-            Ok(Arc::new(limiter))
-        }
-        None => Ok(Arc::new(InMemoryRateLimiter::new(quota))),
-    }
-}
 
 /// What [`guard_public_writes`] needs: the limiter, the trusted proxies and the public origin.
 /// Cheap to clone.
@@ -97,19 +71,6 @@ impl AbuseGuard {
         }
     }
 
-    /// The guard the settings describe (see [`limiter_from_settings`]); fails when the public
-    /// URL has no origin or Redis is configured but unreachable.
-    pub async fn from_settings(settings: &ServeSettings) -> anyhow::Result<Self> {
-        let public_origin = Origin::parse(&settings.public_url())
-            .context("KAIROS_PUBLIC_URL is needed for the Origin check")?;
-        let limiter = limiter_from_settings(settings).await?;
-        Ok(Self::new(
-            limiter,
-            settings.trusted_proxies.clone(),
-            public_origin,
-        ))
-    }
-
     /// The origin public writes must come from.
     pub fn public_origin(&self) -> &Origin {
         &self.public_origin
@@ -129,14 +90,14 @@ pub async fn guard_public_writes(
 ) -> Response {
     match admit(&guard, request).await {
         Ok(request) => next.run(request).await,
-        Err(refusal) => refusal.into_response(),
+        Err(refusal) => crate::api::error::ApiError::from(refusal).into_response(),
     }
 }
 
 /// The check behind [`guard_public_writes`], for middleware that answers refusals in another
 /// form (the booking pages answer HTML): the request back when it may proceed, or why not
 /// (403 `Forbidden`, 429 `TooManyRequests`, or 500 when the peer address is unknown).
-pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiError> {
+pub async fn admit(guard: &AbuseGuard, request: Request) -> Result<Request, AppError> {
     if request.method().is_safe() {
         return Ok(request);
     }
@@ -149,7 +110,7 @@ pub const CROSS_ORIGIN_REFUSED: &str = "cross-origin request refused";
 
 /// The Origin check alone: refuses (403) an unsafe request whose `Origin` (or, without one,
 /// `Referer`) is not the public origin. Safe methods pass.
-pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), ApiError> {
+pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), AppError> {
     if request.method().is_safe() || is_allowed_origin(request.headers(), &guard.public_origin) {
         return Ok(());
     }
@@ -159,17 +120,17 @@ pub fn check_origin(guard: &AbuseGuard, request: &Request) -> Result<(), ApiErro
         referer = ?headers.get(header::REFERER),
         "refused a cross-origin write"
     );
-    Err(ApiError::Forbidden(CROSS_ORIGIN_REFUSED.to_owned()))
+    Err(AppError::Forbidden(CROSS_ORIGIN_REFUSED.to_owned()))
 }
 
 /// The per-client rate limit alone (whatever the method): the request back while the client
 /// is under its limit, 429 once it is over.
-pub async fn rate_limit(guard: &AbuseGuard, request: Request) -> Result<Request, ApiError> {
+pub async fn rate_limit(guard: &AbuseGuard, request: Request) -> Result<Request, AppError> {
     let (mut parts, body) = request.into_parts();
     let peer = match ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, &()).await {
         Ok(ConnectInfo(peer)) => peer,
         Err(_) => {
-            return Err(ApiError::Internal(
+            return Err(AppError::Internal(
                 "the peer address is unknown: serve with into_make_service_with_connect_info"
                     .into(),
             ));
@@ -182,7 +143,7 @@ pub async fn rate_limit(guard: &AbuseGuard, request: Request) -> Result<Request,
         Ok(limited) => {
             let retry_after_secs = limited.retry_after_secs().unwrap_or(1);
             tracing::debug!(%client, retry_after_secs, "rate limited a public write");
-            Err(ApiError::TooManyRequests { retry_after_secs })
+            Err(AppError::TooManyRequests { retry_after_secs })
         }
         Err(RateLimitError::Resting) => {
             tracing::debug!(%client, "rate limiter resting; letting the request through");

@@ -2,6 +2,9 @@
 //! OpenAPI document describing it, generated from the handlers.
 
 pub mod admin;
+mod auth;
+pub mod error;
+pub mod extract;
 pub mod public;
 
 use kairos_store::PageRequest;
@@ -10,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::ApiError;
+use crate::app::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The document's fixed parts; paths and schemas are added by the routers.
@@ -21,7 +24,7 @@ use crate::state::AppState;
         description = "Multi-tenant scheduling and booking. Admin routes take `Authorization: Bearer <token>`; errors look like `{\"error\": {\"code\", \"message\", \"field\"}}`."
     ),
     modifiers(&BearerAuth),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(error::ErrorBody))
 )]
 struct ApiDoc;
 
@@ -64,10 +67,10 @@ pub struct PageQuery {
 
 impl PageQuery {
     /// The validated page.
-    pub fn page(&self) -> Result<PageRequest, ApiError> {
+    pub fn page(&self) -> AppResult<PageRequest> {
         let limit = self.limit.unwrap_or(PageRequest::DEFAULT_LIMIT);
         if limit == 0 || limit > PageRequest::MAX_LIMIT {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "limit",
                 format!("limit must be between 1 and {}", PageRequest::MAX_LIMIT),
             ));

@@ -7,7 +7,7 @@ use jiff::{Timestamp, ToSpan};
 use kairos_core::slots::{SlotDay, ZonedSlot};
 use kairos_core::zone::TimeZoneName;
 
-use super::locale::Clock;
+use super::locale::TimeFormat;
 
 /// A page's URL and the query parameters every link of its calendar keeps (a manage token).
 #[derive(Debug, Clone)]
@@ -136,7 +136,7 @@ pub struct CalendarView {
 pub struct CalendarInput<'a> {
     pub links: &'a Links,
     pub zone: &'a TimeZoneName,
-    pub clock: Clock,
+    pub time_format: TimeFormat,
     /// Today in the invitee's zone (no month before it is offered).
     pub today: Date,
     /// The first day of the month shown.
@@ -165,10 +165,10 @@ impl CalendarView {
     pub fn build(input: &CalendarInput<'_>, slot_href: impl Fn(&ZonedSlot) -> String) -> Self {
         let zone = input.zone.as_str();
         let first = input.month.first_of_month();
-        let start_column = first.weekday().since(input.clock.week_start());
+        let start_column = first.weekday().since(input.time_format.week_start());
         let weekdays = (0..7)
             .map(|offset| {
-                let day = input.clock.week_start().wrapping_add(offset);
+                let day = input.time_format.week_start().wrapping_add(offset);
                 let (_, short, full) = WEEKDAYS
                     .iter()
                     .find(|(weekday, _, _)| *weekday == day)
@@ -188,7 +188,7 @@ impl CalendarView {
                 .iter()
                 .find(|day| day.date == date)
                 .map_or(0, |day| day.slots.len());
-            let full_date = input.clock.date(date);
+            let full_date = input.time_format.date(date);
             let href = (free > 0).then(|| {
                 input
                     .links
@@ -222,14 +222,14 @@ impl CalendarView {
         let next = first.checked_add(1.month()).ok();
         let selected = input.selected.filter(|date| date.first_of_month() == first);
         let selected = selected.map(|date| SelectedDay {
-            title: input.clock.date(date),
+            title: input.time_format.date(date),
             slots: input
                 .days
                 .iter()
                 .filter(|day| day.date == date)
                 .flat_map(|day| day.slots.iter())
                 .map(|slot| SlotLink {
-                    label: input.clock.time(&slot.start),
+                    label: input.time_format.time(&slot.start),
                     href: slot_href(slot),
                     current: input.current_start == Some(slot.start.timestamp()),
                 })
@@ -256,7 +256,7 @@ impl CalendarView {
             zone_hidden,
             selected,
             any_free: input.days.iter().any(|day| !day.slots.is_empty()),
-            twelve_hour: input.clock == Clock::TwelveHour,
+            twelve_hour: input.time_format == TimeFormat::TwelveHour,
         }
     }
 }
@@ -305,11 +305,15 @@ pub fn zone_names(current: &TimeZoneName) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn input<'a>(links: &'a Links, zone: &'a TimeZoneName, clock: Clock) -> CalendarInput<'a> {
+    fn input<'a>(
+        links: &'a Links,
+        zone: &'a TimeZoneName,
+        time_format: TimeFormat,
+    ) -> CalendarInput<'a> {
         CalendarInput {
             links,
             zone,
-            clock,
+            time_format,
             today: Date::constant(2026, 12, 10),
             month: Date::constant(2026, 12, 1),
             last_month: Date::constant(2027, 2, 1),
@@ -333,14 +337,16 @@ mod tests {
         let zone = TimeZoneName::parse("Europe/London").expect("zone");
         // 1 December 2026 is a Tuesday.
         let monday_first =
-            CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| {
+            CalendarView::build(&input(&links, &zone, TimeFormat::TwentyFourHour), |_| {
                 String::new()
             });
         assert_eq!(monday_first.weekdays[0].1, "Monday");
         assert_eq!(monday_first.weeks[0][0].number, 0);
         assert_eq!(monday_first.weeks[0][1].number, 1);
         let sunday_first =
-            CalendarView::build(&input(&links, &zone, Clock::TwelveHour), |_| String::new());
+            CalendarView::build(&input(&links, &zone, TimeFormat::TwelveHour), |_| {
+                String::new()
+            });
         assert_eq!(sunday_first.weekdays[0].1, "Sunday");
         assert_eq!(sunday_first.weeks[0][2].number, 1);
         assert!(sunday_first.weeks.iter().all(|week| week.len() == 7));
@@ -350,7 +356,7 @@ mod tests {
     fn no_month_before_today_nor_after_the_window_is_offered() {
         let links = Links::new("/x".to_owned(), vec![("token", "t".to_owned())]);
         let zone = TimeZoneName::parse("UTC").expect("zone");
-        let view = CalendarView::build(&input(&links, &zone, Clock::TwentyFourHour), |_| {
+        let view = CalendarView::build(&input(&links, &zone, TimeFormat::TwentyFourHour), |_| {
             String::new()
         });
         assert_eq!(view.prev_href, None);
@@ -358,7 +364,7 @@ mod tests {
             view.next_href.as_deref(),
             Some("/x?token=t&tz=UTC&month=2027-01")
         );
-        let mut last = input(&links, &zone, Clock::TwentyFourHour);
+        let mut last = input(&links, &zone, TimeFormat::TwentyFourHour);
         last.month = Date::constant(2027, 2, 1);
         let view = CalendarView::build(&last, |_| String::new());
         assert_eq!(view.next_href, None);
@@ -375,7 +381,7 @@ mod tests {
             date: Date::constant(2026, 12, 15),
             slots: vec![ZonedSlot { start, end }],
         }];
-        let mut with_day = input(&links, &zone, Clock::TwentyFourHour);
+        let mut with_day = input(&links, &zone, TimeFormat::TwentyFourHour);
         with_day.days = &days;
         with_day.selected = Some(Date::constant(2026, 12, 15));
         let view = CalendarView::build(&with_day, |_| "/slot".to_owned());

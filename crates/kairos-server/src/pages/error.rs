@@ -1,17 +1,17 @@
-//! Page errors: the [`ApiError`] of the service layer, answered as an HTML page with the same
-//! status (and `Retry-After` on 429) instead of JSON.
+//! Page errors: the [`AppError`] of the application layer, answered as an HTML page with the
+//! same status (and `Retry-After` on 429) instead of JSON.
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::Layout;
-use crate::error::ApiError;
+use crate::app::AppError;
 
 /// An error answered as an HTML page.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
-pub struct PageError(#[from] pub ApiError);
+pub struct PageError(#[from] pub AppError);
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -24,32 +24,31 @@ struct ErrorPage<'a> {
 impl PageError {
     fn heading(&self) -> &'static str {
         match &self.0 {
-            ApiError::NotFound(_) => "Page not found",
-            ApiError::Gone(_) => "No longer available",
-            ApiError::TooManyRequests { .. } => "Too many requests",
-            ApiError::Forbidden(_) => "Request refused",
-            ApiError::Conflict { .. } => "That did not work",
-            ApiError::BadRequest { .. } | ApiError::Validation { .. } => {
+            AppError::NotFound(_) => "Page not found",
+            AppError::Gone(_) => "No longer available",
+            AppError::TooManyRequests { .. } => "Too many requests",
+            AppError::Forbidden(_) => "Request refused",
+            AppError::Conflict { .. } => "That did not work",
+            AppError::BadRequest { .. } | AppError::Validation { .. } | AppError::Invalid(_) => {
                 "Something in the request is wrong"
             }
-            ApiError::PayloadTooLarge(_) => "The form is too large",
             _ => "Something went wrong",
         }
     }
 
     fn message(&self) -> String {
         match &self.0 {
-            ApiError::NotFound(what) => {
+            AppError::NotFound(what) => {
                 format!("We could not find this {what}. Check the link you followed.")
             }
-            ApiError::TooManyRequests { retry_after_secs } => format!(
+            AppError::TooManyRequests { retry_after_secs } => format!(
                 "You sent several requests in a short time. Please wait {retry_after_secs} seconds and try again."
             ),
-            ApiError::Forbidden(reason) if reason == crate::abuse::CROSS_ORIGIN_REFUSED => {
+            AppError::Forbidden(reason) if reason == crate::abuse::CROSS_ORIGIN_REFUSED => {
                 "This form was sent from another site, so it was refused.".to_owned()
             }
-            ApiError::Forbidden(reason) => sentence(reason),
-            ApiError::Internal(_) => {
+            AppError::Forbidden(reason) => sentence(reason),
+            AppError::Internal(_) => {
                 "An error on our side stopped this page. Please try again in a moment.".to_owned()
             }
             other => sentence(&other.to_string()),
@@ -73,7 +72,7 @@ pub(crate) fn sentence(text: &str) -> String {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        if let ApiError::Internal(source) = &self.0 {
+        if let AppError::Internal(source) = &self.0 {
             tracing::error!(error = %source, "internal error on a page");
         }
         let heading = self.heading();
@@ -84,7 +83,7 @@ impl IntoResponse for PageError {
         };
         let body = page.render().unwrap_or_else(|_| heading.to_owned());
         let mut response = (status, Html(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after_secs } = self.0 {
+        if let AppError::TooManyRequests { retry_after_secs } = self.0 {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));

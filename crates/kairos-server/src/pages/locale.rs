@@ -16,15 +16,15 @@ const TWELVE_HOUR_REGIONS: [&str; 7] = ["us", "ca", "au", "nz", "in", "ph", "pk"
 
 /// How a reader expects dates and times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
+pub enum TimeFormat {
     /// `9:30 AM`, month-first dates, weeks from Sunday.
     TwelveHour,
     /// `09:30`, day-first dates, weeks from Monday.
     TwentyFourHour,
 }
 
-impl Clock {
-    /// The clock of the browser's first preferred language (see the [module docs](self)).
+impl TimeFormat {
+    /// The time format of the browser's first preferred language (see the [module docs](self)).
     pub fn from_accept_language(value: Option<&str>) -> Self {
         let first = value
             .and_then(|value| value.split(',').next())
@@ -48,7 +48,7 @@ impl Clock {
         }
     }
 
-    /// The clock of a request.
+    /// The time format of a request.
     pub fn of_request(headers: &HeaderMap) -> Self {
         Self::from_accept_language(
             headers
@@ -107,8 +107,8 @@ mod tests {
             "en-US-u-hc-h12",
         ] {
             assert_eq!(
-                Clock::from_accept_language(Some(header)),
-                Clock::TwelveHour,
+                TimeFormat::from_accept_language(Some(header)),
+                TimeFormat::TwelveHour,
                 "{header}"
             );
         }
@@ -125,8 +125,8 @@ mod tests {
             None,
         ] {
             assert_eq!(
-                Clock::from_accept_language(header),
-                Clock::TwentyFourHour,
+                TimeFormat::from_accept_language(header),
+                TimeFormat::TwentyFourHour,
                 "{header:?}"
             );
         }
@@ -135,14 +135,14 @@ mod tests {
     #[test]
     fn times_and_dates_follow_the_clock() {
         let at: Zoned = "2026-12-01T09:05:00[Europe/London]".parse().expect("zoned");
-        assert_eq!(Clock::TwelveHour.time(&at), "9:05 AM");
-        assert_eq!(Clock::TwentyFourHour.time(&at), "09:05");
+        assert_eq!(TimeFormat::TwelveHour.time(&at), "9:05 AM");
+        assert_eq!(TimeFormat::TwentyFourHour.time(&at), "09:05");
         assert_eq!(
-            Clock::TwelveHour.date(at.date()),
+            TimeFormat::TwelveHour.date(at.date()),
             "Tuesday, December 1, 2026"
         );
         assert_eq!(
-            Clock::TwentyFourHour.date(at.date()),
+            TimeFormat::TwentyFourHour.date(at.date()),
             "Tuesday 1 December 2026"
         );
     }

@@ -3,8 +3,8 @@
 //! smooths the flow (it detects the invitee's time zone and guards against double submits).
 //!
 //! Invariants:
-//! - Pages call the same booking service as the JSON API ([`crate::booking`]), so a booking made
-//!   through a form obeys exactly the API's rules (answers, slot checks, notifications).
+//! - Pages call the same application functions as the JSON API ([`crate::app`]), so a booking
+//!   made through a form obeys exactly the API's rules (answers, slot checks, notifications).
 //! - Every page POST passes the same Origin check and rate limit as the public JSON writes
 //!   ([`crate::abuse::admit`]); refusals answer as HTML pages, like every other page error.
 //! - A booking's manage token travels only in its links and hidden form fields; pages send
@@ -75,7 +75,7 @@ fn render(template: &impl askama::Template) -> Result<Html<String>, PageError> {
     template
         .render()
         .map(Html)
-        .map_err(|error| PageError::from(crate::error::ApiError::Internal(Box::new(error))))
+        .map_err(|error| PageError::from(crate::app::AppError::Internal(Box::new(error))))
 }
 
 /// What the shared layout (`templates/base.html`) shows around a page.

@@ -48,7 +48,7 @@ macro_rules! on_both_backends_at_now {
             async fn postgres() {
                 match app_at(Backend::Postgres).await {
                     Some((app, clock)) => scenario(app, clock).await,
-                    None => eprintln!("skipped: KAIROS_TEST_DATABASE_URL not set"),
+                    None => {}
                 }
             }
         }

@@ -9,18 +9,10 @@ use std::time::Duration;
 
 use mail_parser::{MessageParser, MimeHeaders};
 
-/// Whether aiosmtpd can be started here; tests print "skipped" and return when not.
+/// Whether aiosmtpd can be started here; when not, tests skip (or fail under
+/// `KAIROS_TEST_REQUIRE_ALL=1`).
 pub fn available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!("skipped: aiosmtpd is not installed (pip install aiosmtpd)");
-    }
-    found
+    kairos_test_services::aiosmtpd()
 }
 
 /// A free TCP port on loopback (nothing listens on it when this returns).

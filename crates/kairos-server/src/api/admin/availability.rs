@@ -7,15 +7,16 @@ use jiff::civil::Date;
 use kairos_core::ids::UserId;
 use kairos_core::schedule::{DateOverride, DayWindows, WeeklySchedule};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, Availability, AvailabilityUpdate};
+use kairos_store::{Availability, AvailabilityUpdate};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::Admin;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::availability::{self, iso_date};
+use crate::app::{AppError, Caller};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -63,15 +64,10 @@ pub struct PutDateOverride {
     windows: DayWindows,
 }
 
-/// A date written exactly `YYYY-MM-DD` (the API's paths and the console's date fields).
-pub(crate) fn iso_date(value: &str) -> Option<Date> {
-    value.parse::<Date>().ok().filter(|_| value.len() == 10)
-}
-
 /// Parses a `YYYY-MM-DD` path segment.
-pub(super) fn path_date(value: &str) -> Result<Date, ApiError> {
+fn path_date(value: &str) -> Result<Date, AppError> {
     iso_date(value).ok_or_else(|| {
-        ApiError::bad_request("date", format!("{value:?} is not a date: use YYYY-MM-DD"))
+        AppError::bad_request("date", format!("{value:?} is not a date: use YYYY-MM-DD"))
     })
 }
 
@@ -81,16 +77,12 @@ pub(super) fn path_date(value: &str) -> Result<Date, ApiError> {
     security(("bearer" = [])))]
 async fn get_availability(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<HostQuery>,
 ) -> Result<Json<Availability>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
-    let availability = state
-        .store
-        .availability(admin.0.tenant_id, user)
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    Ok(Json(availability))
+    Ok(Json(
+        availability::weekly_hours(&state, &caller, query.user_id).await?,
+    ))
 }
 
 /// Replace a host's weekly hours and their time zone.
@@ -100,25 +92,17 @@ async fn get_availability(
     security(("bearer" = [])))]
 async fn put_availability(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<HostQuery>,
     ApiJson(body): ApiJson<PutAvailability>,
 ) -> Result<Json<Availability>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
-    let availability = state
-        .store
-        .put_availability(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            user,
-            AvailabilityUpdate {
-                timezone: body.timezone,
-                weekly_schedule: body.weekly_schedule,
-            },
-        )
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    Ok(Json(availability))
+    let update = AvailabilityUpdate {
+        timezone: body.timezone,
+        weekly_schedule: body.weekly_schedule,
+    };
+    Ok(Json(
+        availability::replace_weekly_hours(&state, &caller, query.user_id, update).await?,
+    ))
 }
 
 /// List a host's date overrides.
@@ -127,24 +111,11 @@ async fn put_availability(
     security(("bearer" = [])))]
 async fn list_date_overrides(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<OverrideQuery>,
 ) -> Result<Json<Vec<DateOverride>>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && to < from
-    {
-        return Err(ApiError::bad_request("to", "to is before from"));
-    }
-    state
-        .store
-        .user(admin.0.tenant_id, user)
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    let overrides = state
-        .store
-        .list_date_overrides(admin.0.tenant_id, user, query.from, query.to)
-        .await?;
+    let overrides =
+        availability::date_overrides(&state, &caller, query.user_id, query.from, query.to).await?;
     Ok(Json(overrides))
 }
 
@@ -156,27 +127,19 @@ async fn list_date_overrides(
     security(("bearer" = [])))]
 async fn put_date_override(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(date): ApiPath<String>,
     ApiQuery(query): ApiQuery<HostQuery>,
     ApiJson(body): ApiJson<PutDateOverride>,
 ) -> Result<Json<DateOverride>, ApiError> {
     let date = path_date(&date)?;
-    let user = admin.target_user(query.user_id)?;
-    let saved = state
-        .store
-        .put_date_override(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            user,
-            DateOverride {
-                date,
-                windows: body.windows,
-            },
-        )
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    Ok(Json(saved))
+    let date_override = DateOverride {
+        date,
+        windows: body.windows,
+    };
+    Ok(Json(
+        availability::set_date_override(&state, &caller, query.user_id, date_override).await?,
+    ))
 }
 
 /// Remove the override of one date.
@@ -186,21 +149,11 @@ async fn put_date_override(
     security(("bearer" = [])))]
 async fn delete_date_override(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(date): ApiPath<String>,
     ApiQuery(query): ApiQuery<HostQuery>,
 ) -> Result<StatusCode, ApiError> {
     let date = path_date(&date)?;
-    let user = admin.target_user(query.user_id)?;
-    state
-        .store
-        .delete_date_override(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            user,
-            date,
-        )
-        .await
-        .map_err(ApiError::from_store("date override"))?;
+    availability::remove_date_override(&state, &caller, query.user_id, date).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,18 +6,19 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::ids::{BlockedDateId, UserId};
-use kairos_core::schedule::{BlockedPeriod, TimeWindow, WallTime};
+use kairos_core::schedule::{BlockedPeriod, WallTime};
 use kairos_core::text::LongText;
-use kairos_store::{Actor, BlockedDate, NewBlockedDate, Page};
+use kairos_store::{BlockedDate, NewBlockedDate, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::PageQuery;
-use crate::auth::Admin;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::availability::{self, blocked_period};
+use crate::app::{AppError, Caller};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -90,7 +91,7 @@ impl From<BlockedDate> for BlockedDateBody {
     }
 }
 
-fn period(body: &CreateBlockedDate) -> Result<BlockedPeriod, ApiError> {
+fn period(body: &CreateBlockedDate) -> Result<BlockedPeriod, AppError> {
     blocked_period(
         body.start_date,
         body.end_date,
@@ -100,94 +101,21 @@ fn period(body: &CreateBlockedDate) -> Result<BlockedPeriod, ApiError> {
     )
 }
 
-/// The period a new block covers (the API's body and the console's forms): `end_date`
-/// defaults to `start_date`; without times it is all day unless `is_all_day` says otherwise,
-/// and a partial-day block needs both times. A 422 names the API field at fault
-/// (`isAllDay`, `startTime`, `endTime` or `endDate`).
-pub(crate) fn blocked_period(
-    start_date: Date,
-    end_date: Option<Date>,
-    is_all_day: Option<bool>,
-    start_time: Option<WallTime>,
-    end_time: Option<WallTime>,
-) -> Result<BlockedPeriod, ApiError> {
-    let end_date = end_date.unwrap_or(start_date);
-    let has_times = start_time.is_some() || end_time.is_some();
-    let all_day = is_all_day.unwrap_or(!has_times);
-    let hours = match (all_day, start_time, end_time) {
-        (true, None, None) => None,
-        (true, _, _) => {
-            return Err(ApiError::validation(
-                "isAllDay",
-                "an all-day block takes no startTime or endTime",
-            ));
-        }
-        (false, Some(start), Some(end)) => Some(
-            TimeWindow::new(start, end)
-                .map_err(|e| ApiError::validation("endTime", e.message()))?,
-        ),
-        (false, None, _) => {
-            return Err(ApiError::validation(
-                "startTime",
-                "a partial-day block needs startTime",
-            ));
-        }
-        (false, Some(_), None) => {
-            return Err(ApiError::validation(
-                "endTime",
-                "a partial-day block needs endTime",
-            ));
-        }
-    };
-    BlockedPeriod::new(start_date, end_date, hours)
-        .map_err(|e| ApiError::validation("endDate", e.message()))
-}
-
-/// Removes a blocked range if the caller may manage its host (404 for another tenant's id, 403
-/// for a member and another host's block); returns what was removed.
-pub(crate) async fn remove_blocked_date(
-    state: &AppState,
-    admin: &Admin,
-    id: BlockedDateId,
-) -> Result<BlockedDate, ApiError> {
-    let blocked = state
-        .store
-        .blocked_date(admin.0.tenant_id, id)
-        .await
-        .map_err(ApiError::from_store("blocked date"))?;
-    admin.require_manage(blocked.user_id)?;
-    state
-        .store
-        .delete_blocked_date(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("blocked date"))?;
-    Ok(blocked)
-}
-
 /// List a host's blocked dates, by start date.
 #[utoipa::path(get, path = "/blocked-dates", tag = "availability", params(ListQuery),
     responses((status = 200, body = Page<BlockedDateBody>), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn list_blocked_dates(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<BlockedDateBody>>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
     let page = PageQuery {
         limit: query.limit,
         offset: query.offset,
     }
     .page()?;
-    state
-        .store
-        .user(admin.0.tenant_id, user)
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    let blocked = state
-        .store
-        .list_blocked_dates(admin.0.tenant_id, user, page)
-        .await?;
+    let blocked = availability::blocked_dates(&state, &caller, query.user_id, page).await?;
     Ok(Json(blocked.map(BlockedDateBody::from)))
 }
 
@@ -197,24 +125,15 @@ async fn list_blocked_dates(
     security(("bearer" = [])))]
 async fn create_blocked_date(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiJson(body): ApiJson<CreateBlockedDate>,
 ) -> Result<(StatusCode, Json<BlockedDateBody>), ApiError> {
-    let user = admin.target_user(body.user_id)?;
     let period = period(&body)?;
-    let created = state
-        .store
-        .create_blocked_date(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            user,
-            NewBlockedDate {
-                period,
-                reason: body.reason,
-            },
-        )
-        .await
-        .map_err(ApiError::from_store("user"))?;
+    let blocked = NewBlockedDate {
+        period,
+        reason: body.reason,
+    };
+    let created = availability::block(&state, &caller, body.user_id, blocked).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -224,9 +143,9 @@ async fn create_blocked_date(
     security(("bearer" = [])))]
 async fn delete_blocked_date(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<BlockedDateId>,
 ) -> Result<StatusCode, ApiError> {
-    remove_blocked_date(&state, &admin, id).await?;
+    availability::unblock(&state, &caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,9 +9,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::PageQuery;
-use crate::auth::Admin;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiQuery;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::ApiQuery;
+use crate::app::{Caller, changelog};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -37,10 +37,9 @@ pub struct ChangeQuery {
     security(("bearer" = [])))]
 async fn list_changes(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ChangeQuery>,
 ) -> Result<Json<Page<Change>>, ApiError> {
-    admin.require_tenant_manager()?;
     let page = PageQuery {
         limit: query.limit,
         offset: query.offset,
@@ -50,10 +49,5 @@ async fn list_changes(
         entity_type: query.entity_type,
         entity_id: query.entity_id,
     };
-    Ok(Json(
-        state
-            .store
-            .list_changes(admin.0.tenant_id, filter, page)
-            .await?,
-    ))
+    Ok(Json(changelog::list(&state, &caller, filter, page).await?))
 }

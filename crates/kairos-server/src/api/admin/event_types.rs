@@ -1,9 +1,8 @@
 //! `/event-types`: the meeting templates hosts offer.
 //!
-//! The handlers are thin: the request bodies ([`CreateEventType`], [`UpdateEventType`]) carry
-//! every rule through their domain types, and [`create`], [`update`], [`delete`], [`archive`]
-//! and [`restore`] hold the permission checks and store calls. The console's event type pages
-//! submit the same bodies to the same functions.
+//! The request bodies ([`CreateEventType`], [`UpdateEventType`]) carry every rule of the fields
+//! through their domain types; [`crate::app::event_types`] holds the permission checks and the
+//! store calls.
 
 use axum::Json;
 use axum::extract::State;
@@ -12,19 +11,17 @@ use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSet
 use kairos_core::ids::{EventTypeId, UserId};
 use kairos_core::settings::{DurationMinutes, SettingOverrides};
 use kairos_core::text::{DisplayName, LongText, Slug};
-use kairos_store::{
-    Actor, ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, Page,
-    PageRequest,
-};
+use kairos_store::{ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::{PageQuery, nullable};
-use crate::auth::Admin;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::Caller;
+use crate::app::event_types;
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -116,7 +113,7 @@ pub struct DeleteResult {
 impl CreateEventType {
     /// The host asked for (`None`: the caller's own profile) and the new type's fields, absent
     /// ones set to the spec's defaults.
-    pub(crate) fn into_fields(self) -> (Option<UserId>, EventTypeFields) {
+    fn into_fields(self) -> (Option<UserId>, EventTypeFields) {
         let fields = EventTypeFields {
             name: self.name,
             slug: self.slug,
@@ -136,7 +133,7 @@ impl CreateEventType {
 
 impl UpdateEventType {
     /// Applies the changes to an event type's current fields.
-    pub(crate) fn apply(self, fields: &mut EventTypeFields) {
+    fn apply(self, fields: &mut EventTypeFields) {
         if let Some(name) = self.name {
             fields.name = name;
         }
@@ -173,136 +170,13 @@ impl UpdateEventType {
     }
 }
 
-/// An event type the caller may manage (404 when missing, 403 when another host's and the
-/// caller is a member).
-pub(crate) async fn load(
-    state: &AppState,
-    admin: &Admin,
-    id: EventTypeId,
-) -> Result<EventType, ApiError> {
-    let event_type = state
-        .store
-        .event_type(admin.0.tenant_id, id)
-        .await
-        .map_err(ApiError::from_store("event type"))?;
-    admin.require_manage(event_type.user_id)?;
-    Ok(event_type)
-}
-
-/// Lists event types, newest first: owners and admins see every host's (or `user`'s), members
-/// only their own.
-pub(crate) async fn list(
-    state: &AppState,
-    admin: &Admin,
-    user: Option<UserId>,
-    archived: ArchivedFilter,
-    page: PageRequest,
-) -> Result<Page<EventType>, ApiError> {
-    let user = if admin.0.role.manages_tenant() {
-        user
-    } else {
-        Some(admin.target_user(user)?)
-    };
-    let filter = EventTypeFilter {
-        user,
-        archived,
-        bookable_only: false,
-    };
-    Ok(state
-        .store
-        .list_event_types(admin.0.tenant_id, filter, page)
-        .await?)
-}
-
-/// Creates an event type for `user` (default: the caller's own profile; members only for
-/// themselves). A taken slug is a conflict on `slug`.
-pub(crate) async fn create(
-    state: &AppState,
-    admin: &Admin,
-    user: Option<UserId>,
-    fields: EventTypeFields,
-) -> Result<EventType, ApiError> {
-    let user = admin.target_user(user)?;
-    state
-        .store
-        .create_event_type(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            fields,
-            user,
-        )
-        .await
-        .map_err(ApiError::from_store("user"))
-}
-
-/// Replaces the fields of an event type the caller has [`load`]ed.
-pub(crate) async fn update(
-    state: &AppState,
-    admin: &Admin,
-    id: EventTypeId,
-    fields: EventTypeFields,
-) -> Result<EventType, ApiError> {
-    state
-        .store
-        .update_event_type(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            id,
-            fields,
-        )
-        .await
-        .map_err(ApiError::from_store("event type"))
-}
-
-/// Deletes an event type, or archives it when bookings refer to it.
-pub(crate) async fn delete(
-    state: &AppState,
-    admin: &Admin,
-    id: EventTypeId,
-) -> Result<DeleteOutcome, ApiError> {
-    load(state, admin, id).await?;
-    state
-        .store
-        .delete_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))
-}
-
-/// Archives an event type (a no-op when it already is).
-pub(crate) async fn archive(
-    state: &AppState,
-    admin: &Admin,
-    id: EventTypeId,
-) -> Result<EventType, ApiError> {
-    load(state, admin, id).await?;
-    state
-        .store
-        .archive_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))
-}
-
-/// Brings an archived event type back.
-pub(crate) async fn restore(
-    state: &AppState,
-    admin: &Admin,
-    id: EventTypeId,
-) -> Result<EventType, ApiError> {
-    load(state, admin, id).await?;
-    state
-        .store
-        .restore_event_type(admin.0.tenant_id, Actor::account(admin.0.account_id), id)
-        .await
-        .map_err(ApiError::from_store("event type"))
-}
-
 /// List event types.
 #[utoipa::path(get, path = "/event-types", tag = "event types", params(ListQuery),
     responses((status = 200, body = Page<EventType>), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn list_event_types(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<EventType>>, ApiError> {
     let archived = match query.archived.unwrap_or_default() {
@@ -315,9 +189,9 @@ async fn list_event_types(
         offset: query.offset,
     }
     .page()?;
-    list(&state, &admin, query.user_id, archived, page)
-        .await
-        .map(Json)
+    Ok(Json(
+        event_types::list(&state, &caller, query.user_id, archived, page).await?,
+    ))
 }
 
 /// Create an event type.
@@ -326,11 +200,11 @@ async fn list_event_types(
     security(("bearer" = [])))]
 async fn create_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiJson(body): ApiJson<CreateEventType>,
 ) -> Result<(StatusCode, Json<EventType>), ApiError> {
     let (user, fields) = body.into_fields();
-    let created = create(&state, &admin, user, fields).await?;
+    let created = event_types::create(&state, &caller, user, fields).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -340,10 +214,10 @@ async fn create_event_type(
     security(("bearer" = [])))]
 async fn get_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<EventType>, ApiError> {
-    load(&state, &admin, id).await.map(Json)
+    Ok(Json(event_types::load(&state, &caller, id).await?))
 }
 
 /// Change an event type.
@@ -353,13 +227,11 @@ async fn get_event_type(
     security(("bearer" = [])))]
 async fn update_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<EventTypeId>,
     ApiJson(body): ApiJson<UpdateEventType>,
 ) -> Result<Json<EventType>, ApiError> {
-    let mut fields = load(&state, &admin, id).await?.fields;
-    body.apply(&mut fields);
-    let updated = update(&state, &admin, id, fields).await?;
+    let updated = event_types::update(&state, &caller, id, |fields| body.apply(fields)).await?;
     Ok(Json(updated))
 }
 
@@ -369,10 +241,10 @@ async fn update_event_type(
     security(("bearer" = [])))]
 async fn delete_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<DeleteResult>, ApiError> {
-    let outcome = delete(&state, &admin, id).await?;
+    let outcome = event_types::delete(&state, &caller, id).await?;
     Ok(Json(DeleteResult { outcome }))
 }
 
@@ -382,10 +254,10 @@ async fn delete_event_type(
     security(("bearer" = [])))]
 async fn archive_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<EventType>, ApiError> {
-    let archived = archive(&state, &admin, id).await?;
+    let archived = event_types::archive(&state, &caller, id).await?;
     Ok(Json(archived))
 }
 
@@ -395,9 +267,9 @@ async fn archive_event_type(
     security(("bearer" = [])))]
 async fn restore_event_type(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiPath(id): ApiPath<EventTypeId>,
 ) -> Result<Json<EventType>, ApiError> {
-    let restored = restore(&state, &admin, id).await?;
+    let restored = event_types::restore(&state, &caller, id).await?;
     Ok(Json(restored))
 }

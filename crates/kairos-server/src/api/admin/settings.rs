@@ -3,14 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use kairos_core::settings::HostSettings;
-use kairos_store::{Actor, UserUpdate};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::availability::HostQuery;
-use crate::auth::Admin;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiJson, ApiQuery};
+use crate::app::{Caller, hosts};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -23,16 +22,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = [])))]
 async fn get_settings(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<HostQuery>,
 ) -> Result<Json<HostSettings>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
-    let user = state
-        .store
-        .user(admin.0.tenant_id, user)
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    Ok(Json(user.settings))
+    Ok(Json(hosts::settings(&state, &caller, query.user_id).await?))
 }
 
 /// Replace a host's booking settings. `dailyLimit` and `weeklyLimit` may be null (no limit).
@@ -41,27 +34,11 @@ async fn get_settings(
     security(("bearer" = [])))]
 async fn put_settings(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiQuery(query): ApiQuery<HostQuery>,
     ApiJson(settings): ApiJson<HostSettings>,
 ) -> Result<Json<HostSettings>, ApiError> {
-    let user = admin.target_user(query.user_id)?;
-    let current = state
-        .store
-        .user(admin.0.tenant_id, user)
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    let mut update = UserUpdate::from(current);
-    update.settings = settings;
-    let saved = state
-        .store
-        .update_user(
-            admin.0.tenant_id,
-            Actor::account(admin.0.account_id),
-            user,
-            update,
-        )
-        .await
-        .map_err(ApiError::from_store("user"))?;
-    Ok(Json(saved.settings))
+    Ok(Json(
+        hosts::put_settings(&state, &caller, query.user_id, settings).await?,
+    ))
 }

@@ -5,19 +5,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use kairos_core::ids::AccountId;
 use kairos_core::text::EmailAddress;
-use kairos_store::{Account, NewAccount, NewApiToken, Role};
+use kairos_store::{Account, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Admin, hash_password, issue_token};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::ApiJson;
+use crate::app::{Caller, access};
 use crate::state::AppState;
-
-/// A password hash that no password matches: the account signs in only with API tokens.
-pub const NO_PASSWORD: &str = "!";
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -60,31 +57,17 @@ pub struct IssuedTokenBody {
     security(("bearer" = [])))]
 async fn create_account(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiJson(body): ApiJson<CreateAccount>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    admin.require_tenant_manager()?;
-    if body.role == Role::Owner && admin.0.role != Role::Owner {
-        return Err(ApiError::Forbidden(
-            "only an owner may create another owner".to_owned(),
-        ));
-    }
-    let password_hash = match body.password.as_deref() {
-        Some(password) => hash_password(password)?,
-        None => NO_PASSWORD.to_owned(),
-    };
-    let account = state
-        .store
-        .create_account(
-            admin.0.tenant_id,
-            NewAccount {
-                email: body.email,
-                password_hash,
-                role: body.role,
-            },
-        )
-        .await
-        .map_err(ApiError::from_store("account"))?;
+    let account = access::create_account(
+        &state,
+        &caller,
+        body.email,
+        body.role,
+        body.password.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -94,42 +77,16 @@ async fn create_account(
     security(("bearer" = [])))]
 async fn create_token(
     State(state): State<AppState>,
-    admin: Admin,
+    caller: Caller,
     ApiJson(body): ApiJson<CreateToken>,
 ) -> Result<(StatusCode, Json<IssuedTokenBody>), ApiError> {
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::validation(
-            "name",
-            "a token name is 1 to 100 characters",
-        ));
-    }
-    let account = body.account_id.unwrap_or(admin.0.account_id);
-    if account != admin.0.account_id {
-        admin.require_tenant_manager()?;
-    }
-    state
-        .store
-        .account(admin.0.tenant_id, account)
-        .await
-        .map_err(ApiError::from_store("account"))?;
-    let issued = issue_token();
-    state
-        .store
-        .create_api_token(
-            admin.0.tenant_id,
-            NewApiToken {
-                account_id: account,
-                name: name.to_owned(),
-                digest: issued.digest,
-            },
-        )
-        .await?;
+    let (account, token) =
+        access::create_token(&state, &caller, &body.name, body.account_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedTokenBody {
             account_id: account,
-            token: issued.secret,
+            token,
         }),
     ))
 }

@@ -5,25 +5,22 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use kairos_core::booking::{BookingStatus, CancelledBy, Invitee};
+use kairos_core::booking::{BookingStatus, Invitee};
 use kairos_core::event_type::Location;
 use kairos_core::ids::{BookingId, EventTypeId};
-use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug};
+use kairos_core::text::{DisplayName, EmailAddress, LongText};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, Booking, Tenant};
+use kairos_store::{Booking, Tenant};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ensure_bookable, tenant};
-use crate::booking::{
-    BookedWithToken, BookingRequest, BookingScope, book, cancel, host_and_type, invitee_answers,
-    manage_token_matches, parse_instant, reschedule,
-};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::notifications::{InviteeLinks, location_text};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::AppError;
+use crate::app::booking::{self, BookedWithToken, parse_instant};
+use crate::app::notifications::{InviteeLinks, location_text};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -145,39 +142,16 @@ async fn create_booking(
     ApiPath(tenant_slug): ApiPath<String>,
     ApiJson(body): ApiJson<CreateBooking>,
 ) -> Result<(StatusCode, Json<BookingCreated>), ApiError> {
-    // Tenant, event type and host in one store read.
-    let slug = Slug::parse(&tenant_slug).map_err(|_| ApiError::NotFound("tenant"))?;
-    let target = state
-        .store
-        .booking_target(&slug, body.event_type_id)
-        .await
-        .map_err(ApiError::from_store("tenant"))?;
-    let tenant = target.tenant;
     let start = parse_instant("startTime", &body.start_time)?;
-    let (Some(event_type), Some(host)) = (target.event_type, target.host) else {
-        return Err(ApiError::NotFound("event type"));
-    };
-    ensure_bookable(&event_type)?;
-    if !host.is_active {
-        return Err(ApiError::NotFound("host"));
-    }
-    let responses = invitee_answers(&event_type, &body.invitee.responses)?;
-    let request = BookingRequest {
-        start,
+    let invitee = booking::InviteeInput {
+        name: body.invitee.name,
+        email: body.invitee.email,
+        notes: body.invitee.notes,
         timezone: body.invitee.timezone,
-        invitee: Invitee {
-            name: body.invitee.name,
-            email: body.invitee.email,
-            notes: body.invitee.notes,
-            responses,
-        },
+        answers: body.invitee.responses,
     };
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    let booked = book(&state, Actor::SYSTEM, scope, request).await?;
+    let booking::Booked { tenant, booked } =
+        booking::book(&state, &tenant_slug, body.event_type_id, start, invitee).await?;
     Ok((StatusCode::CREATED, Json(created(&state, &tenant, &booked))))
 }
 
@@ -190,25 +164,6 @@ pub struct TokenQuery {
     token: String,
 }
 
-/// Loads a booking of the tenant whose manage token matches; anything else is a 404, so ids
-/// cannot be probed.
-pub(crate) async fn managed_booking(
-    state: &AppState,
-    tenant: &Tenant,
-    id: BookingId,
-    token: &str,
-) -> Result<Booking, ApiError> {
-    let booking = state
-        .store
-        .booking(tenant.id, id)
-        .await
-        .map_err(ApiError::from_store("booking"))?;
-    if !manage_token_matches(&booking, token) {
-        return Err(ApiError::NotFound("booking"));
-    }
-    Ok(booking)
-}
-
 /// A booking, for its invitee.
 #[utoipa::path(get, path = "/bookings/{id}", tag = "public",
     params(("tenantSlug" = String, Path), ("id" = BookingId, Path), TokenQuery),
@@ -218,8 +173,7 @@ async fn get_booking(
     ApiPath((tenant_slug, id)): ApiPath<(String, BookingId)>,
     ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<Json<PublicBooking>, ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let booking = managed_booking(&state, &tenant, id, &query.token).await?;
+    let (_, booking) = booking::invitee_booking(&state, &tenant_slug, id, &query.token).await?;
     Ok(Json(PublicBooking::from(&booking)))
 }
 
@@ -240,27 +194,8 @@ async fn cancel_booking(
     ApiPath((tenant_slug, id)): ApiPath<(String, BookingId)>,
     ApiJson(body): ApiJson<CancelBooking>,
 ) -> Result<Json<PublicBooking>, ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let booking = managed_booking(&state, &tenant, id, &body.token).await?;
-    let reason = body
-        .reason
-        .map(|r| r.to_string())
-        .filter(|r| !r.trim().is_empty());
-    let (host, event_type) = host_and_type(&state, &booking).await?;
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    let cancelled = cancel(
-        &state,
-        Actor::SYSTEM,
-        scope,
-        &booking,
-        CancelledBy::Invitee,
-        reason,
-    )
-    .await?;
+    let managed = booking::managed_booking(&state, &tenant_slug, id, &body.token).await?;
+    let cancelled = booking::cancel_managed(&state, &managed, body.reason).await?;
     Ok(Json(PublicBooking::from(&cancelled)))
 }
 
@@ -286,17 +221,10 @@ async fn reschedule_booking(
     ApiPath((tenant_slug, id)): ApiPath<(String, BookingId)>,
     ApiJson(body): ApiJson<RescheduleBooking>,
 ) -> Result<(StatusCode, Json<BookingCreated>), ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
     let start = parse_instant("startTime", &body.start_time)?;
-    let old = managed_booking(&state, &tenant, id, &body.token).await?;
-    let (host, event_type) = host_and_type(&state, &old).await?;
-    ensure_bookable(&event_type)?;
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    let booked = reschedule(&state, Actor::SYSTEM, scope, &old, start, body.timezone).await?;
+    let managed = booking::managed_booking(&state, &tenant_slug, id, &body.token).await?;
+    let booked = booking::reschedule_managed(&state, &managed, start, body.timezone).await?;
+    let tenant = managed.tenant;
     Ok((StatusCode::CREATED, Json(created(&state, &tenant, &booked))))
 }
 
@@ -311,10 +239,9 @@ async fn get_calendar(
     ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     use kairos_notify::ics::{CalendarEvent, Method, Person, write_calendar};
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let booking = managed_booking(&state, &tenant, id, &query.token).await?;
+    let (_, booking) = booking::invitee_booking(&state, &tenant_slug, id, &query.token).await?;
     let host_email = EmailAddress::parse(&booking.host_email)
-        .map_err(|e| ApiError::Internal(format!("stored host email: {e}").into()))?;
+        .map_err(|e| AppError::internal(format!("stored host email: {e}")))?;
     let summary = format!("{} with {}", booking.event_type_name, booking.host_name);
     let location = location_text(&booking.location);
     let description = booking

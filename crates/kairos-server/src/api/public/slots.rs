@@ -3,16 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use jiff::civil::Date;
+use kairos_core::slots::SlotDay;
 use kairos_core::zone::TimeZoneName;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::public_event_type;
-use crate::booking::{MAX_SLOT_DAYS, SlotsBody, list_slots};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::{ApiPath, ApiQuery};
+use crate::app::AppError;
+use crate::app::booking::{self, MAX_SLOT_DAYS};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -34,20 +35,20 @@ pub struct SlotsQuery {
     timezone: Option<String>,
 }
 
-fn parse_date(field: &str, value: &str) -> Result<Date, ApiError> {
+fn parse_date(field: &str, value: &str) -> Result<Date, AppError> {
     value
         .parse::<Date>()
         .ok()
         .filter(|_| value.len() == 10)
         .ok_or_else(|| {
-            ApiError::bad_request(
+            AppError::bad_request(
                 field,
                 format!("{field} must be a date YYYY-MM-DD, got {value:?}"),
             )
         })
 }
 
-fn date_range(query: &SlotsQuery) -> Result<(Date, Date), ApiError> {
+fn date_range(query: &SlotsQuery) -> Result<(Date, Date), AppError> {
     match (&query.date, &query.from, &query.to) {
         (Some(date), None, None) => {
             let date = parse_date("date", date)?;
@@ -57,21 +58,21 @@ fn date_range(query: &SlotsQuery) -> Result<(Date, Date), ApiError> {
             let from = parse_date("from", from)?;
             let to = parse_date("to", to)?;
             if to < from {
-                return Err(ApiError::bad_request("to", "to is before from"));
+                return Err(AppError::bad_request("to", "to is before from"));
             }
             let days = (to - from).get_days() + 1;
             if days > MAX_SLOT_DAYS {
-                return Err(ApiError::bad_request(
+                return Err(AppError::bad_request(
                     "to",
                     format!("a range covers at most {MAX_SLOT_DAYS} days, got {days}"),
                 ));
             }
             Ok((from, to))
         }
-        (None, Some(_), None) => Err(ApiError::bad_request("to", "from needs to")),
-        (None, None, Some(_)) => Err(ApiError::bad_request("from", "to needs from")),
-        (None, None, None) => Err(ApiError::bad_request("date", "give date, or from and to")),
-        (Some(_), _, _) => Err(ApiError::bad_request(
+        (None, Some(_), None) => Err(AppError::bad_request("to", "from needs to")),
+        (None, None, Some(_)) => Err(AppError::bad_request("from", "to needs from")),
+        (None, None, None) => Err(AppError::bad_request("date", "give date, or from and to")),
+        (Some(_), _, _) => Err(AppError::bad_request(
             "date",
             "give date, or from and to, not both",
         )),
@@ -92,21 +93,62 @@ async fn get_slots(
         .timezone
         .as_deref()
         .map(|zone| {
-            TimeZoneName::parse(zone).map_err(|e| ApiError::bad_request("timezone", e.message()))
+            TimeZoneName::parse(zone).map_err(|e| AppError::bad_request("timezone", e.message()))
         })
         .transpose()?;
-    let page = public_event_type(&state, &tenant_slug, &username, &event_slug).await?;
-    let zone = zone.unwrap_or_else(|| page.host.timezone.clone());
-    Ok(Json(
-        list_slots(
-            &state,
-            &page.host,
-            &page.event_type,
-            page.schedule_version,
-            &zone,
-            from,
-            to,
-        )
-        .await?,
-    ))
+    let slugs = (tenant_slug.as_str(), username.as_str(), event_slug.as_str());
+    let (zone, days) = booking::public_slots(&state, slugs, zone, from, to).await?;
+    Ok(Json(slots_body(&zone, days)))
+}
+
+/// One slot as the API shows it: RFC 3339 instants with the invitee's offset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotBody {
+    /// e.g. `2026-12-01T09:00:00-05:00`.
+    pub start: String,
+    pub end: String,
+}
+
+/// The slots of one invitee-local date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotDayBody {
+    /// `YYYY-MM-DD` in the invitee's zone.
+    pub date: String,
+    pub slots: Vec<SlotBody>,
+}
+
+/// The answer of a slots request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotsBody {
+    /// The invitee zone the days are grouped in.
+    pub timezone: String,
+    pub days: Vec<SlotDayBody>,
+}
+
+fn slots_body(zone: &TimeZoneName, days: Vec<SlotDay>) -> SlotsBody {
+    SlotsBody {
+        timezone: zone.to_string(),
+        days: days
+            .into_iter()
+            .map(|day| SlotDayBody {
+                date: day.date.to_string(),
+                slots: day
+                    .slots
+                    .into_iter()
+                    .map(|slot| SlotBody {
+                        start: slot
+                            .start
+                            .timestamp()
+                            .display_with_offset(slot.start.offset())
+                            .to_string(),
+                        end: slot
+                            .end
+                            .timestamp()
+                            .display_with_offset(slot.end.offset())
+                            .to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }

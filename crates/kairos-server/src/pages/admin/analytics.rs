@@ -1,4 +1,4 @@
-//! The console's analytics: the API's analytics ([`crate::api::admin::analytics`]) as summary
+//! The console's analytics: the application's analytics ([`crate::app::analytics`]) as summary
 //! figures and four server-drawn charts ([`super::charts`]), each with its numbers in a table.
 
 use askama::Template;
@@ -12,9 +12,8 @@ use jiff::civil::Date;
 use super::bookings::{page, problem};
 use super::charts::{self, ChartText, Datum};
 use super::{BASE, Console, ConsoleLayout, Section};
-use crate::analytics::Analytics;
-use crate::api::admin::analytics::analytics_for;
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::analytics::{Analytics, analytics_for};
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -35,7 +34,7 @@ const WEEKDAYS: [(&str, &str, &str); 7] = [
 ];
 
 /// `?days=`: a whole number (the range is the API's rule); blank or absent is the default.
-fn parse_days(raw: Option<&str>) -> Result<Option<i64>, ApiError> {
+fn parse_days(raw: Option<&str>) -> Result<Option<i64>, AppError> {
     let value = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "days")
         .map(|(_, value)| value.trim().to_owned())
@@ -43,7 +42,7 @@ fn parse_days(raw: Option<&str>) -> Result<Option<i64>, ApiError> {
     value
         .map(|value| {
             value.parse::<i64>().map_err(|_| {
-                ApiError::bad_request(
+                AppError::bad_request(
                     "days",
                     format!("days must be a whole number of days from 1 to 365, not {value:?}"),
                 )
@@ -348,7 +347,7 @@ async fn analytics(
 ) -> Response {
     let result = async {
         let days = parse_days(raw.as_deref())?;
-        let analytics = analytics_for(&state, &console.admin, days, None).await?;
+        let analytics = analytics_for(&state, &console.caller, days, None).await?;
         let summary = &analytics.summary;
         let figures = vec![
             Figure {
@@ -417,7 +416,7 @@ mod tests {
         assert_eq!(parse_days(Some("days=90")).expect("90"), Some(90));
         for bad in ["days=abc", "days=7.5", "days=1e3"] {
             match parse_days(Some(bad)) {
-                Err(ApiError::BadRequest { field, .. }) => {
+                Err(AppError::BadRequest { field, .. }) => {
                     assert_eq!(field.as_deref(), Some("days"));
                 }
                 other => panic!("{bad}: {other:?}"),

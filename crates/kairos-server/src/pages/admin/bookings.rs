@@ -2,9 +2,9 @@
 //! history and messages, and the host's actions on it (cancel, record the outcome, retry a
 //! failed message). Moving a booking is in [`super::reschedule`].
 //!
-//! Every rule comes from the admin API's functions ([`crate::api::admin::bookings`] and
-//! [`crate::api::admin::notifications`]): who may see and change what, which filters are valid
-//! together, which state changes the service allows. The pages only parse forms and show the
+//! Every rule comes from the application ([`crate::app::bookings`] and
+//! [`crate::app::notifications`]): who may see and change what, which filters are valid
+//! together, which state changes are allowed. The pages only parse forms and show the
 //! outcome; a refusal of the service (409, 422) is shown on the booking's page, never as a 500.
 
 use std::collections::BTreeMap;
@@ -19,27 +19,24 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use kairos_core::booking::{Answer, BookingStatus};
-use kairos_core::ids::{BookingId, EventTypeId, OutboxId, TenantId, UserId};
+use kairos_core::ids::{BookingId, EventTypeId, OutboxId, UserId};
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_core::text::LongText;
 use kairos_core::zone::TimeZoneName;
 use kairos_notify::notification::Response as LabelledAnswer;
 use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome};
 use kairos_store::{
-    ArchivedFilter, Booking, BookingFilter, BookingOrder, Change, EventTypeFilter, OutboxMessage,
-    OutboxStatus, PageRequest, UserFilter,
+    Booking, BookingFilter, BookingOrder, Change, OutboxMessage, OutboxStatus, PageRequest,
 };
 
 use super::dashboard::{BookingRow, console_zone, when};
 use super::{BASE, Console, ConsoleLayout, Section, done, notice_code};
-use crate::api::admin::bookings as service;
-use crate::api::admin::notifications as outbox;
-use crate::booking::host_and_type;
-use crate::error::ApiError;
-use crate::notifications::location_text;
+use crate::app::AppError;
+use crate::app::bookings::{self, BookingRecord};
+use crate::app::notifications::{self, location_text};
 use crate::pages::calendar::{parse_date, with_query};
 pub(super) use crate::pages::error::sentence;
-use crate::pages::locale::Clock;
+use crate::pages::locale::TimeFormat;
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -71,15 +68,15 @@ pub(super) fn booking_path(id: BookingId) -> String {
 }
 
 /// A booking id from the path; a malformed one is as unknown as a missing one.
-pub(super) fn booking_id(text: &str) -> Result<BookingId, ApiError> {
-    text.parse().map_err(|_| ApiError::NotFound("booking"))
+pub(super) fn booking_id(text: &str) -> Result<BookingId, AppError> {
+    text.parse().map_err(|_| AppError::NotFound("booking"))
 }
 
 /// Renders a console template with a status.
-pub(super) fn page(status: StatusCode, template: &impl Template) -> Result<Response, ApiError> {
+pub(super) fn page(status: StatusCode, template: &impl Template) -> Result<Response, AppError> {
     let html = template
         .render()
-        .map_err(|error| ApiError::Internal(Box::new(error)))?;
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
     Ok((status, Html(html)).into_response())
 }
 
@@ -110,26 +107,26 @@ pub(super) fn problem(
     console: &Console,
     section: Section,
     back: (String, &'static str),
-    error: ApiError,
+    error: AppError,
 ) -> Response {
     let (heading, message) = match &error {
-        ApiError::BadRequest { .. } => (
+        AppError::BadRequest { .. } => (
             "Something in the address is wrong",
             sentence(&error.to_string()),
         ),
-        ApiError::Validation { .. } => (
+        AppError::Validation { .. } => (
             "Something in the form is wrong",
             sentence(&error.to_string()),
         ),
-        ApiError::NotFound(what) => (
+        AppError::NotFound(what) => (
             "Not found",
             format!(
                 "There is no {what} at this address. It may have been mistyped, or it belongs to another workspace."
             ),
         ),
-        ApiError::Forbidden(reason) => ("Not allowed", sentence(reason)),
-        ApiError::Conflict { message, .. } => ("That did not work", sentence(message)),
-        ApiError::Internal(source) => {
+        AppError::Forbidden(reason) => ("Not allowed", sentence(reason)),
+        AppError::Conflict { message, .. } => ("That did not work", sentence(message)),
+        AppError::Internal(source) => {
             tracing::error!(error = %source, "internal error on a console page");
             (
                 "Something went wrong",
@@ -152,7 +149,7 @@ pub(super) fn problem(
     }
 }
 
-fn bookings_problem(console: &Console, error: ApiError) -> Response {
+fn bookings_problem(console: &Console, error: AppError) -> Response {
     problem(
         console,
         Section::Bookings,
@@ -183,11 +180,11 @@ struct ListQuery {
     notice: Option<String>,
 }
 
-fn bad(field: &str, message: String) -> ApiError {
-    ApiError::bad_request(field, message)
+fn bad(field: &str, message: String) -> AppError {
+    AppError::bad_request(field, message)
 }
 
-fn query_date(field: &str, value: &str) -> Result<Date, ApiError> {
+fn query_date(field: &str, value: &str) -> Result<Date, AppError> {
     parse_date(value)
         .filter(|date| (1..=9998).contains(&date.year()))
         .ok_or_else(|| {
@@ -199,7 +196,7 @@ fn query_date(field: &str, value: &str) -> Result<Date, ApiError> {
 }
 
 impl ListQuery {
-    fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+    fn parse(raw: Option<&str>) -> Result<Self, AppError> {
         let mut query = Self {
             page: 1,
             ..Self::default()
@@ -308,7 +305,7 @@ impl ListQuery {
 }
 
 /// The start of `date` in `zone`.
-fn day_start(field: &str, date: Date, zone: &TimeZoneName) -> Result<Timestamp, ApiError> {
+fn day_start(field: &str, date: Date, zone: &TimeZoneName) -> Result<Timestamp, AppError> {
     date.to_zoned_datetime(zone.time_zone().clone())
         .map(|zoned| zoned.timestamp())
         .map_err(|_| bad(field, format!("{field} {date} is out of range")))
@@ -358,19 +355,22 @@ struct ListPage {
     next_href: Option<String>,
 }
 
-/// One page of bookings, in the filter's order.
+/// One page of the bookings the console user may see, in the filter's order.
 async fn fetch(
     state: &AppState,
-    tenant: TenantId,
+    console: &Console,
     filter: BookingFilter,
     page: u32,
-) -> Result<(Vec<Booking>, u64), ApiError> {
+) -> Result<(Vec<Booking>, u64), AppError> {
     let offset = u32::try_from(u64::from(page - 1) * u64::from(PER_PAGE))
         .map_err(|_| bad("page", "page is too large".to_owned()))?;
-    let found = state
-        .store
-        .list_bookings(tenant, filter, PageRequest::new(PER_PAGE, offset))
-        .await?;
+    let found = bookings::list(
+        state,
+        &console.caller,
+        filter,
+        PageRequest::new(PER_PAGE, offset),
+    )
+    .await?;
     Ok((found.items, found.total))
 }
 
@@ -389,11 +389,10 @@ async fn list_page(
     state: &AppState,
     console: &Console,
     raw: Option<&str>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let query = ListQuery::parse(raw)?;
     let zone = console_zone(console);
     let now = state.clock.now();
-    let tenant = console.principal().tenant_id;
     let from = query
         .from
         .map(|date| day_start("from", date, &zone))
@@ -402,19 +401,21 @@ async fn list_page(
         .to
         .map(|date| day_start("to", date, &zone))
         .transpose()?;
-    // The API's rules: who may list whose bookings, and `to` not before `from` (checked on the
-    // days' starts, so one day is `from=to`).
-    let mut filter = service::visible_bookings(
-        &console.admin,
-        BookingFilter {
-            status: query.status,
-            from,
-            to,
-            event_type: query.event,
-            host: query.host,
-            ..BookingFilter::default()
-        },
-    )?;
+    // `to` may not be before `from`: the application checks it on the days' starts, so one
+    // day is `from=to`.
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(AppError::bad_request("to", "to is before from"));
+    }
+    let mut filter = BookingFilter {
+        status: query.status,
+        from,
+        to,
+        event_type: query.event,
+        host: query.host,
+        ..BookingFilter::default()
+    };
     if let Some(to) = query.to {
         filter.to = Some(day_start("to", to.tomorrow().unwrap_or(to), &zone)?);
     }
@@ -423,46 +424,20 @@ async fn list_page(
         Some(Period::Past) => filter.to = Some(filter.to.map_or(now, |to| to.min(now))),
         None => {}
     }
+    // A period that ends before it starts holds no bookings (`upcoming` from a past `to`).
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && to < from
+    {
+        filter.to = Some(from);
+    }
     let ascending = query.when == Some(Period::Upcoming);
     if ascending {
         filter.order = BookingOrder::SoonestFirst;
     }
-    let (bookings, total) = fetch(state, tenant, filter, query.page).await?;
+    let (bookings, total) = fetch(state, console, filter, query.page).await?;
 
     let manages = console.manages_tenant();
-    let hosts = if manages {
-        state
-            .store
-            .list_users(
-                tenant,
-                UserFilter {
-                    only: None,
-                    active_only: false,
-                },
-                PageRequest::new(PageRequest::MAX_LIMIT, 0),
-            )
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let types = state
-        .store
-        .list_event_types(
-            tenant,
-            EventTypeFilter {
-                user: if manages {
-                    None
-                } else {
-                    console.principal().user_id
-                },
-                archived: ArchivedFilter::Include,
-                bookable_only: false,
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await?
-        .items;
+    let (hosts, types) = bookings::filter_choices(state, &console.caller).await?;
     let host_names: BTreeMap<UserId, String> = hosts
         .iter()
         .map(|host| (host.id, host.display_name.to_string()))
@@ -745,20 +720,23 @@ pub(super) async fn booking_page(
     state: &AppState,
     console: &Console,
     id: BookingId,
-    clock: Clock,
+    time_format: TimeFormat,
     shown: Shown,
-) -> Result<Response, ApiError> {
-    let booking = service::load(state, &console.admin, id).await?;
-    let (host, event_type) = host_and_type(state, &booking).await?;
-    let changes = service::history(state, &console.admin, id).await?;
-    let messages = outbox::booking_messages(state, &console.admin, id).await?;
+) -> Result<Response, AppError> {
+    let BookingRecord {
+        booking,
+        host,
+        event_type,
+        history: changes,
+        messages,
+        actors,
+    } = bookings::record(state, &console.caller, id).await?;
     let viewer_zone = console_zone(console);
     let now = state.clock.now();
-    let tenant = console.principal().tenant_id;
 
     let meeting = |zone: &TimeZoneName| {
         let zone = zone.time_zone().clone();
-        clock.meeting(
+        time_format.meeting(
             &booking.start_time.to_zoned_datetime(zone.clone()),
             &booking.end_time.to_zoned_datetime(zone),
         )
@@ -852,27 +830,16 @@ pub(super) async fn booking_page(
         }
     }
 
-    let mut accounts: BTreeMap<String, String> = BTreeMap::new();
-    for change in &changes {
-        if let Some(account) = change.actor_id
-            && !accounts.contains_key(&account.to_string())
-        {
-            let email = match state.store.account(tenant, account).await {
-                Ok(found) => found.email.to_string(),
-                Err(_) => "A removed account".to_owned(),
-            };
-            accounts.insert(account.to_string(), email);
-        }
-    }
     let history = changes
         .iter()
         .map(|change| HistoryRow {
             when: when(change.created_at, &viewer_zone),
             action: action_label(&change.action),
-            who: change
-                .actor_id
-                .and_then(|account| accounts.get(&account.to_string()).cloned())
-                .unwrap_or_else(|| "Invitee or system".to_owned()),
+            who: match change.actor_id.map(|account| actors.get(&account)) {
+                Some(Some(Some(email))) => email.clone(),
+                Some(_) => "A removed account".to_owned(),
+                None => "Invitee or system".to_owned(),
+            },
             detail: change_detail(change, &viewer_zone),
         })
         .collect();
@@ -950,11 +917,11 @@ pub(super) async fn show_booking(
     state: &AppState,
     console: &Console,
     id: BookingId,
-    clock: Clock,
+    time_format: TimeFormat,
     shown: Shown,
     status: Option<StatusCode>,
 ) -> Response {
-    match booking_page(state, console, id, clock, shown).await {
+    match booking_page(state, console, id, time_format, shown).await {
         Ok(mut response) => {
             if let Some(status) = status {
                 *response.status_mut() = status;
@@ -984,7 +951,7 @@ async fn detail(
         &state,
         &console,
         id,
-        Clock::of_request(&headers),
+        TimeFormat::of_request(&headers),
         shown,
         None,
     )
@@ -992,9 +959,9 @@ async fn detail(
 }
 
 /// What a refused change says on the booking's page: `doing` and the service's reason.
-pub(super) fn refusal(doing: &str, error: &ApiError) -> String {
+pub(super) fn refusal(doing: &str, error: &AppError) -> String {
     let reason = match error {
-        ApiError::Conflict { message, .. } | ApiError::Validation { message, .. } => {
+        AppError::Conflict { message, .. } | AppError::Validation { message, .. } => {
             message.clone()
         }
         other => other.to_string(),
@@ -1012,19 +979,19 @@ async fn after_change(
     state: &AppState,
     console: &Console,
     id: BookingId,
-    clock: Clock,
+    time_format: TimeFormat,
     doing: &str,
-    result: Result<Response, ApiError>,
+    result: Result<Response, AppError>,
 ) -> Response {
     match result {
         Ok(response) => response,
-        Err(error @ (ApiError::Conflict { .. } | ApiError::Validation { .. })) => {
+        Err(error @ (AppError::Conflict { .. } | AppError::Validation { .. })) => {
             let status = error.status();
             let shown = Shown {
                 alert: Some(refusal(doing, &error)),
                 ..Shown::default()
             };
-            show_booking(state, console, id, clock, shown, Some(status)).await
+            show_booking(state, console, id, time_format, shown, Some(status)).await
         }
         Err(error) => bookings_problem(console, error),
     }
@@ -1045,7 +1012,7 @@ async fn post_cancel(
         Ok(id) => id,
         Err(error) => return bookings_problem(&console, error),
     };
-    let clock = Clock::of_request(&headers);
+    let time_format = TimeFormat::of_request(&headers);
     let text = form.value("reason").unwrap_or_default().trim();
     let reason = match LongText::parse(text) {
         Ok(reason) => reason,
@@ -1055,17 +1022,17 @@ async fn post_cancel(
                 reason_error: Some(format!("The reason {}.", error.message())),
                 ..Shown::default()
             };
-            return show_booking(&state, &console, id, clock, shown, None).await;
+            return show_booking(&state, &console, id, time_format, shown, None).await;
         }
     };
-    let result = service::host_cancel(&state, &console.admin, id, Some(reason))
+    let result = bookings::cancel(&state, &console.caller, id, Some(reason))
         .await
         .map(|_| done(&booking_path(id), "cancelled"));
     after_change(
         &state,
         &console,
         id,
-        clock,
+        time_format,
         "The booking was not cancelled",
         result,
     )
@@ -1087,12 +1054,12 @@ async fn post_outcome(
         Ok(id) => id,
         Err(error) => return bookings_problem(&console, error),
     };
-    let clock = Clock::of_request(&headers);
-    let result: Result<Response, ApiError> = async {
+    let time_format = TimeFormat::of_request(&headers);
+    let result: Result<Response, AppError> = async {
         let value = form.value("status").unwrap_or_default();
         let status = BookingStatus::parse(value)
-            .map_err(|_| ApiError::validation("status", "an outcome is completed or no_show"))?;
-        service::record_outcome(&state, &console.admin, id, status).await?;
+            .map_err(|_| AppError::validation("status", "an outcome is completed or no_show"))?;
+        bookings::record_outcome(&state, &console.caller, id, status).await?;
         let notice = if status == BookingStatus::NoShow {
             "no-show"
         } else {
@@ -1105,7 +1072,7 @@ async fn post_outcome(
         &state,
         &console,
         id,
-        clock,
+        time_format,
         "The outcome was not recorded",
         result,
     )
@@ -1127,17 +1094,17 @@ async fn post_retry(
         Err(error) => return bookings_problem(&console, error),
     };
     let Ok(message) = message.parse::<OutboxId>() else {
-        return bookings_problem(&console, ApiError::NotFound("message"));
+        return bookings_problem(&console, AppError::NotFound("message"));
     };
-    let clock = Clock::of_request(&headers);
-    let result = outbox::retry(&state, &console.admin, id, message)
+    let time_format = TimeFormat::of_request(&headers);
+    let result = notifications::retry(&state, &console.caller, id, message)
         .await
         .map(|_| done(&booking_path(id), "retried"));
     after_change(
         &state,
         &console,
         id,
-        clock,
+        time_format,
         "The message was not queued again",
         result,
     )
@@ -1161,7 +1128,7 @@ mod tests {
             ("page=abc", "page"),
         ] {
             match ListQuery::parse(Some(raw)) {
-                Err(ApiError::BadRequest {
+                Err(AppError::BadRequest {
                     field: Some(named),
                     message,
                 }) => {

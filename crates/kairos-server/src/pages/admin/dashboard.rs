@@ -5,13 +5,12 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use axum::routing::get;
-use jiff::{SignedDuration, Timestamp};
-use kairos_core::booking::BookingStatus;
+use jiff::Timestamp;
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Booking, BookingFilter, BookingOrder, PageRequest};
+use kairos_store::Booking;
 
 use super::{Console, ConsoleLayout, Section};
-use crate::error::ApiError;
+use crate::app::bookings::{self, Overview};
 use crate::pages::{PageError, render};
 use crate::state::AppState;
 
@@ -74,7 +73,7 @@ pub fn console_zone(console: &Console) -> TimeZoneName {
         .host
         .as_ref()
         .map(|host| host.timezone.clone())
-        .unwrap_or_else(|| TimeZoneName::parse("UTC").expect("UTC is a zone"))
+        .unwrap_or_else(TimeZoneName::utc)
 }
 
 async fn dashboard(
@@ -83,56 +82,15 @@ async fn dashboard(
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, PageError> {
     let notice = super::notice_code(query.as_deref());
-    let tenant = console.principal().tenant_id;
     // Members see their own bookings; owners and admins the whole tenant's.
-    let host = if console.manages_tenant() {
-        None
-    } else {
-        console.principal().user_id
-    };
-    let now = state.clock.now();
+    let Overview {
+        upcoming_total,
+        next_week,
+        past_month,
+        cancelled,
+        upcoming,
+    } = bookings::overview(&state, &console.caller).await?;
     let zone = console_zone(&console);
-    let day = SignedDuration::from_hours(24);
-    let count = |filter: BookingFilter| {
-        let store = state.store.clone();
-        async move {
-            store
-                .list_bookings(tenant, filter, PageRequest::new(1, 0))
-                .await
-                .map(|page| page.total)
-                .map_err(ApiError::from)
-        }
-    };
-    let confirmed = |from: Timestamp, to: Option<Timestamp>| BookingFilter {
-        status: Some(BookingStatus::Confirmed),
-        from: Some(from),
-        to,
-        host,
-        order: BookingOrder::SoonestFirst,
-        ..BookingFilter::default()
-    };
-    let upcoming_total = count(confirmed(now, None)).await?;
-    let next_week = count(confirmed(now, Some(now + day * 7))).await?;
-    let past_month = count(BookingFilter {
-        from: Some(now - day * 30),
-        to: Some(now),
-        host,
-        ..BookingFilter::default()
-    })
-    .await?;
-    let cancelled = count(BookingFilter {
-        status: Some(BookingStatus::Cancelled),
-        from: Some(now - day * 30),
-        host,
-        ..BookingFilter::default()
-    })
-    .await?;
-    let upcoming = state
-        .store
-        .list_bookings(tenant, confirmed(now, None), PageRequest::new(10, 0))
-        .await
-        .map_err(ApiError::from)?;
-
     let booking_link = console.host.as_ref().map(|host| {
         format!(
             "{}/book/{}/{}",
@@ -170,7 +128,6 @@ async fn dashboard(
         booking_link,
         stats,
         upcoming: upcoming
-            .items
             .iter()
             .map(|booking| BookingRow::new(booking, &zone))
             .collect(),

@@ -2,12 +2,12 @@
 //! links), the create and edit form, and archive, restore and delete.
 //!
 //! Invariants:
-//! - A submitted form becomes the admin API's own request body (the JSON of
-//!   [`CreateEventType`] / [`UpdateEventType`]) and is saved through the API's functions
-//!   ([`api::create`], [`api::update`], …), so the rules, the defaults and the permission checks
-//!   are the API's, and its error `field` names say which input is wrong.
-//! - Every field of the body is checked on its own first, so one submit shows every problem;
-//!   nothing is stored unless the whole body is valid.
+//! - A submitted form is parsed straight into the event type's domain fields
+//!   ([`EventTypeFields`], the types the admin API's JSON bodies parse into) and saved through
+//!   [`crate::app::event_types`], so the rules and the permission checks are the API's. Problems
+//!   are kept under the field names the API uses, so an application error lands on its input.
+//! - Every input is parsed on its own, so one submit shows every problem; nothing is stored
+//!   unless the whole form is valid.
 //! - Members see and change only their own event types: another host's type answers 404, as if
 //!   it did not exist.
 
@@ -20,17 +20,21 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use kairos_core::event_type::{EventColor, LocationType, QuestionType, ReminderTiming};
+use kairos_core::event_type::{
+    CustomQuestion, CustomQuestions, EventColor, Location, LocationType, QuestionDraft,
+    QuestionType, Reminder, ReminderSettings, ReminderTiming,
+};
 use kairos_core::ids::{EventTypeId, UserId};
-use kairos_core::settings::HostSettings;
-use kairos_store::{ArchivedFilter, DeleteOutcome, EventType, PageRequest, User, UserFilter};
+use kairos_core::settings::{
+    BookingLimit, BufferMinutes, DurationMinutes, HostSettings, NoticeHours, SettingOverrides,
+    WindowDays,
+};
+use kairos_core::text::{DisplayName, LongText, Slug};
+use kairos_store::{DeleteOutcome, EventType, EventTypeFields, PageRequest, User};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 
 use super::{Console, ConsoleLayout, Section, done, notice_code, with_status};
-use crate::api::admin::event_types::{self as api, CreateEventType, UpdateEventType};
-use crate::error::ApiError;
-use crate::extract::parse_json;
+use crate::app::{AppError, event_types, hosts};
 use crate::pages::error::sentence;
 use crate::pages::{PageError, render};
 use crate::state::AppState;
@@ -81,17 +85,6 @@ struct Choice {
     takes_options: bool,
 }
 
-/// Every colour, in the picker's order.
-const COLORS: [EventColor; 7] = [
-    EventColor::Blue,
-    EventColor::Green,
-    EventColor::Mint,
-    EventColor::Purple,
-    EventColor::Orange,
-    EventColor::Red,
-    EventColor::Gray,
-];
-
 fn color_label(color: EventColor) -> &'static str {
     match color {
         EventColor::Green => "Green",
@@ -104,89 +97,34 @@ fn color_label(color: EventColor) -> &'static str {
     }
 }
 
-/// Every location type with its JSON spelling, label and what its value is.
-const LOCATIONS: [(LocationType, &str, &str, &str); 5] = [
-    (
-        LocationType::GoogleMeet,
-        "google_meet",
-        "Google Meet",
-        "Optional: a fixed meeting link",
-    ),
-    (
-        LocationType::Zoom,
-        "zoom",
-        "Zoom",
-        "Optional: a fixed meeting link",
-    ),
-    (
-        LocationType::Phone,
-        "phone",
-        "Phone call",
-        "Required: the phone number",
-    ),
-    (
-        LocationType::InPerson,
-        "in_person",
-        "In person",
-        "Required: the address",
-    ),
-    (
-        LocationType::Custom,
-        "custom",
-        "Somewhere else",
-        "Required: where or how you meet",
-    ),
-];
-
-fn location_spelling(kind: LocationType) -> &'static str {
-    LOCATIONS
-        .iter()
-        .find(|(k, ..)| *k == kind)
-        .map_or("google_meet", |(_, value, ..)| value)
+/// A location type's label and what its value is.
+fn location_text(kind: LocationType) -> (&'static str, &'static str) {
+    match kind {
+        LocationType::GoogleMeet => ("Google Meet", "Optional: a fixed meeting link"),
+        LocationType::Zoom => ("Zoom", "Optional: a fixed meeting link"),
+        LocationType::Phone => ("Phone call", "Required: the phone number"),
+        LocationType::InPerson => ("In person", "Required: the address"),
+        LocationType::Custom => ("Somewhere else", "Required: where or how you meet"),
+    }
 }
 
 fn location_label(kind: LocationType) -> &'static str {
-    LOCATIONS
-        .iter()
-        .find(|(k, ..)| *k == kind)
-        .map_or("Google Meet", |(_, _, label, _)| label)
+    location_text(kind).0
 }
 
-/// Every question type with its JSON spelling and label.
-const QUESTION_TYPES: [(QuestionType, &str, &str); 9] = [
-    (QuestionType::Text, "text", "Short text"),
-    (QuestionType::Textarea, "textarea", "Long text"),
-    (QuestionType::Email, "email", "Email address"),
-    (QuestionType::Phone, "phone", "Phone number"),
-    (QuestionType::Number, "number", "Number"),
-    (QuestionType::Select, "select", "Drop-down (one choice)"),
-    (QuestionType::Radio, "radio", "Radio buttons (one choice)"),
-    (
-        QuestionType::Multiselect,
-        "multiselect",
-        "Checkboxes (several choices)",
-    ),
-    (
-        QuestionType::Checkbox,
-        "checkbox",
-        "Single tick box (yes or no)",
-    ),
-];
-
-fn question_spelling(kind: QuestionType) -> &'static str {
-    QUESTION_TYPES
-        .iter()
-        .find(|(k, ..)| *k == kind)
-        .map_or("text", |(_, value, _)| value)
-}
-
-/// Whether a submitted question type offers options (unknown types pass their options on, so
-/// the domain names the real problem).
-fn takes_options(kind: &str) -> bool {
-    QUESTION_TYPES
-        .iter()
-        .find(|(_, value, _)| *value == kind)
-        .is_none_or(|(k, ..)| k.has_options())
+/// A question type's label.
+fn question_label(kind: QuestionType) -> &'static str {
+    match kind {
+        QuestionType::Text => "Short text",
+        QuestionType::Textarea => "Long text",
+        QuestionType::Email => "Email address",
+        QuestionType::Phone => "Phone number",
+        QuestionType::Number => "Number",
+        QuestionType::Select => "Drop-down (one choice)",
+        QuestionType::Radio => "Radio buttons (one choice)",
+        QuestionType::Multiselect => "Checkboxes (several choices)",
+        QuestionType::Checkbox => "Single tick box (yes or no)",
+    }
 }
 
 fn timing_label(timing: ReminderTiming) -> &'static str {
@@ -200,7 +138,11 @@ fn timing_label(timing: ReminderTiming) -> &'static str {
     }
 }
 
-/// A host setting an event type may override: its API key, label, unit and the host's value.
+/// Reads one override input into [`SettingOverrides`]; `false` when it holds a problem.
+type SetOverride = fn(&mut SettingOverrides, &mut Found, &str, &str, FieldError) -> bool;
+
+/// A host setting an event type may override: its API key, label, unit, the host's value, the
+/// stored override and how a typed one is read.
 struct OverrideSpec {
     key: &'static str,
     label: &'static str,
@@ -208,6 +150,8 @@ struct OverrideSpec {
     min: i32,
     max: i32,
     host_value: fn(&HostSettings) -> Option<i32>,
+    stored: fn(&SettingOverrides) -> Option<i32>,
+    set: SetOverride,
 }
 
 const OVERRIDES: [OverrideSpec; 6] = [
@@ -218,6 +162,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 0,
         max: 480,
         host_value: |s| Some(s.buffer_before_mins.get()),
+        stored: |o| o.buffer_before_mins.map(BufferMinutes::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, BufferMinutes::new)
+                .map(|v| o.buffer_before_mins = v)
+                .is_ok()
+        },
     },
     OverrideSpec {
         key: "bufferAfterMins",
@@ -226,6 +176,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 0,
         max: 480,
         host_value: |s| Some(s.buffer_after_mins.get()),
+        stored: |o| o.buffer_after_mins.map(BufferMinutes::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, BufferMinutes::new)
+                .map(|v| o.buffer_after_mins = v)
+                .is_ok()
+        },
     },
     OverrideSpec {
         key: "minimumNoticeHours",
@@ -234,6 +190,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 0,
         max: 8760,
         host_value: |s| Some(s.minimum_notice_hours.get()),
+        stored: |o| o.minimum_notice_hours.map(NoticeHours::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, NoticeHours::new)
+                .map(|v| o.minimum_notice_hours = v)
+                .is_ok()
+        },
     },
     OverrideSpec {
         key: "bookingWindowDays",
@@ -242,6 +204,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 1,
         max: 730,
         host_value: |s| Some(s.booking_window_days.get()),
+        stored: |o| o.booking_window_days.map(WindowDays::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, WindowDays::new)
+                .map(|v| o.booking_window_days = v)
+                .is_ok()
+        },
     },
     OverrideSpec {
         key: "dailyLimit",
@@ -250,6 +218,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 1,
         max: 1000,
         host_value: |s| s.daily_limit.map(|l| l.get()),
+        stored: |o| o.daily_limit.map(BookingLimit::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, BookingLimit::new)
+                .map(|v| o.daily_limit = v)
+                .is_ok()
+        },
     },
     OverrideSpec {
         key: "weeklyLimit",
@@ -258,6 +232,12 @@ const OVERRIDES: [OverrideSpec; 6] = [
         min: 1,
         max: 1000,
         host_value: |s| s.weekly_limit.map(|l| l.get()),
+        stored: |o| o.weekly_limit.map(BookingLimit::get),
+        set: |o, found, field, typed, error| {
+            bounded(found, field, typed, error, BookingLimit::new)
+                .map(|v| o.weekly_limit = v)
+                .is_ok()
+        },
     },
 ];
 
@@ -266,39 +246,27 @@ const OVERRIDES: [OverrideSpec; 6] = [
 /// An event type id from the path; anything else is "not found".
 fn parse_id(id: &str) -> Result<EventTypeId, PageError> {
     id.parse()
-        .map_err(|_| PageError(ApiError::NotFound("event type")))
+        .map_err(|_| PageError(AppError::NotFound("event type")))
 }
 
-/// Loads an event type the console user may manage. Another host's type is "not found" for a
-/// member, so the console does not reveal which ids exist.
+/// Another host's type is "not found" for a member, so the console does not reveal which ids
+/// exist.
+fn hidden(error: AppError) -> PageError {
+    match error {
+        AppError::Forbidden(_) => PageError(AppError::NotFound("event type")),
+        other => PageError(other),
+    }
+}
+
+/// Loads an event type the console user may manage, with its host.
 async fn load(
     state: &AppState,
     console: &Console,
     id: EventTypeId,
-) -> Result<EventType, PageError> {
-    api::load(state, &console.admin, id)
+) -> Result<(EventType, Option<User>), PageError> {
+    event_types::load_with_host(state, &console.caller, id)
         .await
-        .map_err(|error| match error {
-            ApiError::Forbidden(_) => PageError(ApiError::NotFound("event type")),
-            other => PageError(other),
-        })
-}
-
-/// The tenant's hosts (for owners and admins; a member's list is their own profile).
-async fn hosts(state: &AppState, console: &Console) -> Result<Vec<User>, PageError> {
-    if !console.manages_tenant() {
-        return Ok(console.host.iter().cloned().collect());
-    }
-    let page = state
-        .store
-        .list_users(
-            console.principal().tenant_id,
-            UserFilter::default(),
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await
-        .map_err(ApiError::from)?;
-    Ok(page.items)
+        .map_err(hidden)
 }
 
 /// The address of an event type's booking page.
@@ -435,31 +403,25 @@ async fn list_page(
         None
     };
     let page_number = params.page.unwrap_or(1).max(1);
-    let hosts = hosts(&state, &console).await?;
+    let hosts = hosts::choices(&state, &console.caller).await?;
     // A member without a host profile has no event types (and cannot create any).
-    let has_scope = manages || console.principal().user_id.is_some();
+    let has_scope = manages || console.caller.own_host().is_some();
 
     let mut rows = Vec::new();
     let (mut active_total, mut archived_total, mut shown_total) = (0, 0, 0);
     let offset = (page_number - 1).saturating_mul(PER_PAGE);
     if has_scope {
-        let admin = &console.admin;
-        let count = |filter| api::list(&state, admin, host_filter, filter, PageRequest::new(1, 0));
-        active_total = count(ArchivedFilter::Exclude).await?.total;
-        archived_total = count(ArchivedFilter::Only).await?.total;
-        let filter = if archived {
-            ArchivedFilter::Only
-        } else {
-            ArchivedFilter::Exclude
-        };
-        let page = api::list(
+        let listing = event_types::listing(
             &state,
-            admin,
+            &console.caller,
             host_filter,
-            filter,
+            archived,
             PageRequest::new(PER_PAGE, offset),
         )
         .await?;
+        active_total = listing.live_total;
+        archived_total = listing.archived_total;
+        let page = listing.page;
         shown_total = page.total;
         for event_type in page.items {
             let host = hosts.iter().find(|h| h.id == event_type.user_id);
@@ -745,7 +707,7 @@ impl Editor {
                 .map(|i| i.get().to_string())
                 .unwrap_or_default(),
             color: fields.color.as_str().to_owned(),
-            location_type: location_spelling(location.kind()).to_owned(),
+            location_type: location.kind().as_str().to_owned(),
             location_value: location.value().unwrap_or_default().to_owned(),
             location_display_name: location.display_name().unwrap_or_default().to_owned(),
             is_active: fields.is_active,
@@ -758,7 +720,7 @@ impl Editor {
             .map(|q| QuestionRow {
                 id: q.id().to_owned(),
                 label: q.label().to_owned(),
-                kind: question_spelling(q.kind()).to_owned(),
+                kind: q.kind().as_str().to_owned(),
                 required: q.required(),
                 options: q.options().join("\n"),
                 placeholder: q.placeholder().unwrap_or_default().to_owned(),
@@ -766,12 +728,11 @@ impl Editor {
                 error: None,
             })
             .collect();
-        let json = serde_json::to_value(&fields.setting_overrides).unwrap_or_default();
         let overrides = OVERRIDES
             .iter()
             .map(|spec| {
-                json.get(spec.key)
-                    .map(ToString::to_string)
+                (spec.stored)(&fields.setting_overrides)
+                    .map(|value| value.to_string())
                     .unwrap_or_default()
             })
             .collect();
@@ -932,29 +893,32 @@ fn form_page(
             Vec::new()
         },
         values,
-        colors: COLORS
-            .iter()
+        colors: EventColor::ALL
+            .into_iter()
             .map(|c| Choice {
                 value: c.as_str(),
-                label: color_label(*c),
-                extra: crate::pages::accent_class(*c),
+                label: color_label(c),
+                extra: crate::pages::accent_class(c),
                 takes_options: false,
             })
             .collect(),
-        locations: LOCATIONS
-            .iter()
-            .map(|(_, value, label, hint)| Choice {
-                value,
-                label,
-                extra: hint,
-                takes_options: false,
+        locations: LocationType::ALL
+            .into_iter()
+            .map(|kind| {
+                let (label, hint) = location_text(kind);
+                Choice {
+                    value: kind.as_str(),
+                    label,
+                    extra: hint,
+                    takes_options: false,
+                }
             })
             .collect(),
-        question_types: QUESTION_TYPES
-            .iter()
-            .map(|(kind, value, label)| Choice {
-                value,
-                label,
+        question_types: QuestionType::ALL
+            .into_iter()
+            .map(|kind| Choice {
+                value: kind.as_str(),
+                label: question_label(kind),
                 extra: "",
                 takes_options: kind.has_options(),
             })
@@ -986,7 +950,7 @@ async fn new_page(State(state): State<AppState>, console: Console) -> Result<Res
     if !console.manages_tenant() && console.host.is_none() {
         return Ok(Redirect::to(LIST).into_response());
     }
-    let hosts = hosts(&state, &console).await?;
+    let hosts = hosts::choices(&state, &console.caller).await?;
     let subject = Subject::New {
         host: console.host.clone(),
     };
@@ -1001,12 +965,7 @@ async fn edit_page(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, PageError> {
-    let event_type = load(&state, &console, parse_id(&id)?).await?;
-    let host = state
-        .store
-        .user(console.principal().tenant_id, event_type.user_id)
-        .await
-        .ok();
+    let (event_type, host) = load(&state, &console, parse_id(&id)?).await?;
     let editor = Editor::stored(&event_type);
     let subject = Subject::Existing {
         event_type: Box::new(event_type),
@@ -1021,11 +980,15 @@ async fn edit_page(
 
 // --- reading a submitted form ----------------------------------------------------------------
 
-/// A submitted form: what to show again, the API body it makes, and the problems found so far.
+/// A submitted form: what to show again, the fields it makes when every input is valid, and
+/// the problems found.
 struct Submission {
     editor: Editor,
-    body: Map<String, Value>,
-    /// For each question in the body, its row in `editor.questions`.
+    /// The host named in the form (a new type, owners and admins).
+    host: Option<UserId>,
+    /// Every field of the event type, when the whole form is valid.
+    fields: Option<EventTypeFields>,
+    /// For each question of the type, its row in `editor.questions`.
     question_rows: Vec<usize>,
     errors: Vec<FieldError>,
 }
@@ -1039,8 +1002,50 @@ fn whole_number(text: &str) -> Result<Option<i64>, ()> {
     text.parse::<i64>().map(Some).map_err(|_| ())
 }
 
-/// Reads the form into an API body (the JSON of [`CreateEventType`] / [`UpdateEventType`]).
-fn read_form(form: &super::ConsoleForm, with_host: bool) -> Submission {
+/// The problems found while reading a form, each under the event type field it is about (the
+/// names the admin API gives them, so an application error lands on the same input).
+#[derive(Default)]
+struct Found {
+    /// A rule of a domain type (shown as `Label: rule`).
+    rules: Vec<(String, String)>,
+    /// What the form itself asks for (shown as written).
+    form: Vec<FieldError>,
+}
+
+impl Found {
+    /// A value's parse result, its error recorded under `field`.
+    fn check<T>(&mut self, field: &str, parsed: Result<T, kairos_core::ParseError>) -> Option<T> {
+        parsed
+            .map_err(|error| {
+                self.rules
+                    .push((field.to_owned(), error.message().to_owned()))
+            })
+            .ok()
+    }
+}
+
+/// An optional number input made into a bounded setting.
+fn bounded<T>(
+    found: &mut Found,
+    field: &str,
+    typed: &str,
+    not_a_number: FieldError,
+    make: impl FnOnce(i64) -> Result<T, kairos_core::ParseError>,
+) -> Result<Option<T>, ()> {
+    match whole_number(typed) {
+        Ok(None) => Ok(None),
+        Ok(Some(number)) => found.check(field, make(number)).map(Some).ok_or(()),
+        Err(()) => {
+            found.form.push(not_a_number);
+            Err(())
+        }
+    }
+}
+
+/// Reads the form into an event type's fields, parsing every input into its domain type on
+/// its own so one submit names every problem. `base` gives what an input left out keeps (a
+/// new type's defaults, or the stored fields).
+fn read_form(form: &super::ConsoleForm, with_host: bool, base: &EventTypeFields) -> Submission {
     let text = |name: &str| form.value(name).unwrap_or_default().to_owned();
     let values = FormValues {
         user_id: text("userId"),
@@ -1056,63 +1061,77 @@ fn read_form(form: &super::ConsoleForm, with_host: bool) -> Submission {
         is_active: form.checked("isActive"),
         reminders_enabled: form.checked("reminderSettings.enabled"),
     };
-    let mut body = Map::new();
-    let mut errors = Vec::new();
+    let mut found = Found::default();
 
-    if with_host && let Some(user) = form.text("userId") {
-        body.insert("userId".to_owned(), json!(user));
-    }
-    body.insert("name".to_owned(), json!(values.name.trim()));
+    let host = match form.text("userId").filter(|_| with_host) {
+        None => None,
+        Some(id) => match id.parse::<UserId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                found.rules.push((
+                    "userId".to_owned(),
+                    "choose one of the hosts in the list".to_owned(),
+                ));
+                None
+            }
+        },
+    };
+    let name = found.check("name", DisplayName::parse(values.name.trim()));
     let slug = match values.slug.trim() {
         "" => slug_from(&values.name),
         typed => typed.to_owned(),
     };
-    body.insert("slug".to_owned(), json!(slug));
-    let description = values.description.trim();
-    body.insert(
-        "description".to_owned(),
-        if description.is_empty() {
-            Value::Null
-        } else {
-            json!(description)
-        },
-    );
-    match whole_number(&values.duration) {
-        Ok(Some(minutes)) => {
-            body.insert("duration".to_owned(), json!(minutes));
+    let slug = found.check("slug", Slug::parse(&slug));
+    let description = match values.description.trim() {
+        "" => Some(None),
+        typed => found.check("description", LongText::parse(typed)).map(Some),
+    };
+    let duration = match whole_number(&values.duration) {
+        Ok(Some(minutes)) => found.check("duration", DurationMinutes::new(minutes)),
+        Ok(None) => {
+            found.form.push(problem(
+                "duration",
+                "Enter how long the meeting lasts, in minutes.",
+            ));
+            None
         }
-        Ok(None) => errors.push(problem(
-            "duration",
-            "Enter how long the meeting lasts, in minutes.",
-        )),
-        Err(()) => errors.push(problem("duration", "Enter a whole number of minutes.")),
-    }
-    match whole_number(&values.slot_interval) {
-        Ok(interval) => {
-            body.insert("slotInterval".to_owned(), json!(interval));
+        Err(()) => {
+            found
+                .form
+                .push(problem("duration", "Enter a whole number of minutes."));
+            None
         }
-        Err(()) => errors.push(problem(
+    };
+    let slot_interval = bounded(
+        &mut found,
+        "slotInterval",
+        &values.slot_interval,
+        problem(
             "slotInterval",
             "Enter a whole number of minutes, or leave it blank.",
-        )),
-    }
-    if !values.color.is_empty() {
-        body.insert("color".to_owned(), json!(values.color));
-    }
-    if !values.location_type.is_empty() {
-        let mut location = Map::new();
-        location.insert("type".to_owned(), json!(values.location_type));
-        for (key, value) in [
-            ("value", &values.location_value),
-            ("displayName", &values.location_display_name),
-        ] {
-            if !value.trim().is_empty() {
-                location.insert(key.to_owned(), json!(value.trim()));
-            }
-        }
-        body.insert("location".to_owned(), Value::Object(location));
-    }
-    body.insert("isActive".to_owned(), json!(values.is_active));
+        ),
+        DurationMinutes::new,
+    );
+    let color = match values.color.as_str() {
+        "" => Some(base.color),
+        typed => found.check("color", EventColor::parse(typed)),
+    };
+    let location = match values.location_type.as_str() {
+        "" => Some(base.location.clone()),
+        typed => found
+            .check("location.type", LocationType::parse(typed))
+            .and_then(|kind| {
+                let given = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+                found.check(
+                    "location",
+                    Location::new(
+                        kind,
+                        given(&values.location_value),
+                        given(&values.location_display_name),
+                    ),
+                )
+            }),
+    };
 
     // Reminders: each ticked timing with its recipients.
     let reminders: Vec<ReminderRow> = ReminderTiming::ALL
@@ -1128,40 +1147,141 @@ fn read_form(form: &super::ConsoleForm, with_host: bool) -> Submission {
             }
         })
         .collect();
-    let chosen: Vec<Value> = reminders
-        .iter()
-        .filter(|r| r.checked)
-        .map(|r| json!({ "timing": r.timing, "sendToHost": r.to_host, "sendToInvitee": r.to_invitee }))
+    let chosen = ReminderTiming::ALL
+        .into_iter()
+        .zip(&reminders)
+        .filter(|(_, row)| row.checked)
+        .map(|(timing, row)| Reminder {
+            timing,
+            send_to_host: row.to_host,
+            send_to_invitee: row.to_invitee,
+        })
         .collect();
-    body.insert(
-        "reminderSettings".to_owned(),
-        json!({ "enabled": values.reminders_enabled, "reminders": chosen }),
+    let reminder_settings = found.check(
+        "reminderSettings",
+        ReminderSettings::new(values.reminders_enabled, chosen),
     );
 
     // Overrides: blank inherits the host's setting.
-    let mut overrides = Map::new();
+    let mut overrides = SettingOverrides::default();
+    let mut overrides_ok = true;
     let mut override_values = Vec::new();
     for spec in &OVERRIDES {
         let name = format!("settingOverrides.{}", spec.key);
         let typed = text(&name);
-        match whole_number(&typed) {
-            Ok(Some(number)) => {
-                overrides.insert(spec.key.to_owned(), json!(number));
-            }
-            Ok(None) => {}
-            Err(()) => errors.push(FieldError {
-                anchor: format!("override-{}", spec.key),
-                summary: format!("{}: enter a whole number, or leave it blank", spec.label),
-                message: "Enter a whole number, or leave it blank to use the host's setting."
-                    .to_owned(),
-                slot: name,
-            }),
-        }
+        let not_a_number = FieldError {
+            anchor: format!("override-{}", spec.key),
+            summary: format!("{}: enter a whole number, or leave it blank", spec.label),
+            message: "Enter a whole number, or leave it blank to use the host's setting."
+                .to_owned(),
+            slot: name.clone(),
+        };
+        overrides_ok &= (spec.set)(&mut overrides, &mut found, &name, &typed, not_a_number);
         override_values.push(typed);
     }
-    body.insert("settingOverrides".to_owned(), Value::Object(overrides));
 
     // Questions: rows in the order of their numbers; blank new rows are ignored.
+    let rows = question_rows_of(form);
+    // Kept ids stay; new ones are made from the label, unique within the type.
+    let mut taken: HashSet<String> = rows
+        .iter()
+        .filter(|r| !r.remove && !r.id.is_empty())
+        .map(|r| r.id.clone())
+        .collect();
+    let mut questions = Vec::new();
+    let mut question_rows = Vec::new();
+    let mut questions_ok = true;
+    for (position, row) in rows.iter().enumerate() {
+        if row.remove {
+            continue;
+        }
+        let index = question_rows.len();
+        question_rows.push(position);
+        let id = if row.id.is_empty() {
+            new_question_id(&row.label, &mut taken)
+        } else {
+            row.id.clone()
+        };
+        let field = format!("customQuestions[{index}]");
+        let Some(kind) = found.check(&field, QuestionType::parse(&row.kind)) else {
+            questions_ok = false;
+            continue;
+        };
+        let options = kind.has_options().then(|| {
+            row.options
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
+        let placeholder = Some(row.placeholder.trim().to_owned()).filter(|p| !p.is_empty());
+        let draft = QuestionDraft {
+            id,
+            label: row.label.trim().to_owned(),
+            kind,
+            required: row.required,
+            options,
+            placeholder,
+        };
+        match found.check(&field, CustomQuestion::new(draft)) {
+            Some(question) => questions.push(question),
+            None => questions_ok = false,
+        }
+    }
+    let custom_questions = if questions_ok {
+        found.check("customQuestions", CustomQuestions::try_from(questions))
+    } else {
+        None
+    };
+
+    let mut errors = found.form;
+    errors.extend(
+        found
+            .rules
+            .iter()
+            .map(|(field, message)| FieldError::at(field, message, &question_rows)),
+    );
+    let fields = (|| {
+        Some(EventTypeFields {
+            name: name?,
+            slug: slug?,
+            description: description?,
+            duration: duration?,
+            slot_interval: slot_interval.ok()?,
+            color: color?,
+            location: location?,
+            custom_questions: custom_questions?,
+            reminder_settings: reminder_settings?,
+            setting_overrides: overrides_ok.then_some(overrides)?,
+            is_active: values.is_active,
+        })
+    })()
+    .filter(|_| errors.is_empty());
+    let mut submission = Submission {
+        editor: Editor {
+            values,
+            questions: rows,
+            reminders,
+            overrides: override_values,
+        },
+        host,
+        fields,
+        question_rows,
+        errors: Vec::new(),
+    };
+    for error in errors {
+        submission.push(error);
+    }
+    submission
+        .errors
+        .sort_by_key(|error| form_order(&error.slot));
+    submission
+}
+
+/// The question rows of a submitted form, in the order of their numbers (blank new rows left
+/// out).
+fn question_rows_of(form: &super::ConsoleForm) -> Vec<QuestionRow> {
     let mut indexes: Vec<usize> = form
         .fields()
         .iter()
@@ -1172,7 +1292,7 @@ fn read_form(form: &super::ConsoleForm, with_host: bool) -> Submission {
         .collect();
     indexes.sort_unstable();
     indexes.dedup();
-    let rows: Vec<QuestionRow> = indexes
+    indexes
         .into_iter()
         .map(|index| {
             let field = |part: &str| format!("customQuestions[{index}].{part}");
@@ -1191,57 +1311,7 @@ fn read_form(form: &super::ConsoleForm, with_host: bool) -> Submission {
             }
         })
         .filter(|row| !row.is_blank())
-        .collect();
-    // Kept ids stay; new ones are made from the label, unique within the type.
-    let mut taken: HashSet<String> = rows
-        .iter()
-        .filter(|r| !r.remove && !r.id.is_empty())
-        .map(|r| r.id.clone())
-        .collect();
-    let mut questions = Vec::new();
-    let mut question_rows = Vec::new();
-    for (position, row) in rows.iter().enumerate() {
-        if row.remove {
-            continue;
-        }
-        let id = if row.id.is_empty() {
-            new_question_id(&row.label, &mut taken)
-        } else {
-            row.id.clone()
-        };
-        let mut question = Map::new();
-        question.insert("id".to_owned(), json!(id));
-        question.insert("label".to_owned(), json!(row.label.trim()));
-        question.insert("type".to_owned(), json!(row.kind));
-        question.insert("required".to_owned(), json!(row.required));
-        if takes_options(&row.kind) {
-            let options: Vec<&str> = row
-                .options
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .collect();
-            question.insert("options".to_owned(), json!(options));
-        }
-        if !row.placeholder.trim().is_empty() {
-            question.insert("placeholder".to_owned(), json!(row.placeholder.trim()));
-        }
-        questions.push(Value::Object(question));
-        question_rows.push(position);
-    }
-    body.insert("customQuestions".to_owned(), Value::Array(questions));
-
-    Submission {
-        editor: Editor {
-            values,
-            questions: rows,
-            reminders,
-            overrides: override_values,
-        },
-        body,
-        question_rows,
-        errors,
-    }
+        .collect()
 }
 
 /// An id for a new question: its label as a slug (`question` when that is empty), with `-2`,
@@ -1263,7 +1333,7 @@ fn new_question_id(label: &str, taken: &mut HashSet<String>) -> String {
     id
 }
 
-/// A form-level problem at a top-level field.
+/// A problem the form itself names at a top-level field, shown as written.
 fn problem(field: &str, message: &str) -> FieldError {
     let (slot, anchor, label) = place(field, &[]);
     FieldError {
@@ -1282,8 +1352,8 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-/// Where an API error field shows on the form: the input group, the element the summary links
-/// to, and the group's name in the summary.
+/// Where an event type field shows on the form: the input group, the element the summary
+/// links to, and the group's name in the summary.
 fn place(field: &str, question_rows: &[usize]) -> (String, String, String) {
     if let Some(rest) = field.strip_prefix("customQuestions[") {
         let index: Option<usize> = rest.split_once(']').and_then(|(i, _)| i.parse().ok());
@@ -1325,86 +1395,45 @@ fn place(field: &str, question_rows: &[usize]) -> (String, String, String) {
     (slot.to_owned(), anchor.to_owned(), label.to_owned())
 }
 
-/// An API error as a problem shown on the form; `None` for errors that are not about a field.
-fn field_error(error: &ApiError, question_rows: &[usize]) -> Option<FieldError> {
+impl FieldError {
+    /// A broken rule of `field` (`Label: rule` in the summary, the rule as a sentence by the
+    /// input).
+    fn at(field: &str, message: &str, question_rows: &[usize]) -> Self {
+        let (slot, anchor, label) = place(field, question_rows);
+        FieldError {
+            slot,
+            anchor,
+            summary: format!("{label}: {message}"),
+            message: sentence(message),
+        }
+    }
+}
+
+/// An application error as a problem of the form; `None` for errors that are not about one of
+/// its fields.
+fn field_error(error: &AppError, question_rows: &[usize]) -> Option<FieldError> {
     let (field, message) = match error {
-        ApiError::Validation { field, message } => (field.as_str(), message.clone()),
-        ApiError::BadRequest {
+        AppError::Validation { field, message } => (field.as_str(), message.clone()),
+        AppError::BadRequest {
             field: Some(field),
             message,
         } => (field.as_str(), message.clone()),
-        ApiError::Conflict {
+        AppError::Conflict {
             field: Some(field), ..
         } if field == "slug" => (
             "slug",
             "this host already has an event type with this slug (archived ones count too); choose another"
                 .to_owned(),
         ),
-        ApiError::Conflict {
+        AppError::Conflict {
             field: Some(field),
             message,
             ..
         } => (field.as_str(), message.clone()),
+        AppError::NotFound(_) => ("userId", "choose one of the hosts in the list".to_owned()),
         _ => return None,
     };
-    let (slot, anchor, label) = place(field, question_rows);
-    Some(FieldError {
-        slot,
-        anchor,
-        summary: format!("{label}: {message}"),
-        message: sentence(&message),
-    })
-}
-
-/// Checks every field of the body on its own with the API's rules (each question, too), so all
-/// problems show at once.
-fn check_fields(submission: &mut Submission) {
-    let reported: HashSet<String> = submission.errors.iter().map(|e| e.slot.clone()).collect();
-    let mut found = Vec::new();
-    let check = |key: &str, value: &Value| -> Result<(), ApiError> {
-        let mut one = Map::new();
-        one.insert(key.to_owned(), value.clone());
-        let bytes = serde_json::to_vec(&Value::Object(one)).unwrap_or_default();
-        parse_json::<UpdateEventType>(&bytes).map(|_| ())
-    };
-    for (key, value) in &submission.body {
-        if key == "userId" || reported.contains(key) {
-            continue;
-        }
-        if key == "customQuestions" {
-            let questions = value.as_array().map(Vec::as_slice).unwrap_or_default();
-            let mut each_ok = true;
-            for (index, question) in questions.iter().enumerate() {
-                if let Err(error) = check(key, &json!([question])) {
-                    each_ok = false;
-                    // The error names the question as `customQuestions[0]`: put its index back.
-                    let error = match error {
-                        ApiError::Validation { field, message } => ApiError::Validation {
-                            field: field.replacen(
-                                "customQuestions[0]",
-                                &format!("customQuestions[{index}]"),
-                                1,
-                            ),
-                            message,
-                        },
-                        other => other,
-                    };
-                    found.push(error);
-                }
-            }
-            if each_ok && let Err(error) = check(key, value) {
-                found.push(error);
-            }
-            continue;
-        }
-        if let Err(error) = check(key, value) {
-            found.push(error);
-        }
-    }
-    for error in found {
-        add_error(submission, &error);
-    }
-    submission.errors.sort_by_key(|e| form_order(&e.slot));
+    Some(FieldError::at(field, &message, question_rows))
 }
 
 /// Where an input group comes on the form, so the summary lists problems top to bottom.
@@ -1435,22 +1464,31 @@ fn form_order(slot: &str) -> (usize, usize) {
     (rank, within)
 }
 
-/// Adds an API error to the form's problems; `false` when it is not about a field.
-fn add_error(submission: &mut Submission, error: &ApiError) -> bool {
-    let Some(problem) = field_error(error, &submission.question_rows) else {
-        return false;
-    };
-    if let Some(row) = problem
-        .slot
-        .strip_prefix("question:")
-        .and_then(|r| r.parse::<usize>().ok())
-        && let Some(question) = submission.editor.questions.get_mut(row)
-        && question.error.is_none()
-    {
-        question.error = Some(problem.message.clone());
+impl Submission {
+    /// Adds a problem, and puts a question's message on its row.
+    fn push(&mut self, problem: FieldError) {
+        if let Some(row) = problem
+            .slot
+            .strip_prefix("question:")
+            .and_then(|r| r.parse::<usize>().ok())
+            && let Some(question) = self.editor.questions.get_mut(row)
+            && question.error.is_none()
+        {
+            question.error = Some(problem.message.clone());
+        }
+        self.errors.push(problem);
     }
-    submission.errors.push(problem);
-    true
+
+    /// Adds an application error to the form's problems; `false` when it is not about a field.
+    fn refused(&mut self, error: &AppError) -> bool {
+        match field_error(error, &self.question_rows) {
+            Some(problem) => {
+                self.push(problem);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The form again with its problems, answered 422.
@@ -1475,9 +1513,22 @@ fn invalid(
     ))
 }
 
-/// The body as JSON bytes for the API's parser.
-fn body_bytes(body: &Map<String, Value>) -> Vec<u8> {
-    serde_json::to_vec(body).unwrap_or_default()
+/// The fields a new event type starts from: what the form leaves out keeps these.
+fn new_type_fields() -> Result<EventTypeFields, PageError> {
+    let placeholder = |error: kairos_core::ParseError| PageError(AppError::internal(error));
+    Ok(EventTypeFields {
+        name: DisplayName::parse("New event type").map_err(placeholder)?,
+        slug: Slug::parse("new-event-type").map_err(placeholder)?,
+        description: None,
+        duration: DurationMinutes::new(30).map_err(placeholder)?,
+        slot_interval: None,
+        color: EventColor::default(),
+        location: Location::google_meet(),
+        custom_questions: CustomQuestions::default(),
+        reminder_settings: ReminderSettings::default(),
+        setting_overrides: SettingOverrides::default(),
+        is_active: true,
+    })
 }
 
 async fn create_submit(
@@ -1490,9 +1541,9 @@ async fn create_submit(
     if !manages && console.host.is_none() {
         return Ok(Redirect::to(LIST).into_response());
     }
-    let hosts = hosts(&state, &console).await?;
+    let hosts = hosts::choices(&state, &console.caller).await?;
     // Members create for themselves: any host in the form is ignored.
-    let mut submission = read_form(&form, manages);
+    let mut submission = read_form(&form, manages, &new_type_fields()?);
     let subject = Subject::New {
         host: if manages {
             form.text("userId")
@@ -1502,27 +1553,13 @@ async fn create_submit(
             console.host.clone()
         },
     };
-    check_fields(&mut submission);
-    if !submission.errors.is_empty() {
+    let Some(fields) = submission.fields.take() else {
         return invalid(&state, &console, &subject, &hosts, submission);
-    }
-    let parsed = parse_json::<CreateEventType>(&body_bytes(&submission.body));
-    let result = match parsed {
-        Ok(request) => {
-            let (user, fields) = request.into_fields();
-            api::create(&state, &console.admin, user, fields).await
-        }
-        Err(error) => Err(error),
     };
-    match result {
+    match event_types::create(&state, &console.caller, submission.host, fields).await {
         Ok(_) => Ok(done(LIST, "created")),
-        Err(ApiError::NotFound(_)) => {
-            let error = ApiError::validation("userId", "choose one of the hosts in the list");
-            add_error(&mut submission, &error);
-            invalid(&state, &console, &subject, &hosts, submission)
-        }
         Err(error) => {
-            if add_error(&mut submission, &error) {
+            if submission.refused(&error) {
                 invalid(&state, &console, &subject, &hosts, submission)
             } else {
                 Err(PageError(error))
@@ -1539,33 +1576,19 @@ async fn update_submit(
 ) -> Result<Response, PageError> {
     let form = console.form(&body)?;
     let id = parse_id(&id)?;
-    let event_type = load(&state, &console, id).await?;
-    let host = state
-        .store
-        .user(console.principal().tenant_id, event_type.user_id)
-        .await
-        .ok();
-    let mut submission = read_form(&form, false);
-    let mut fields = event_type.fields.clone();
+    let (event_type, host) = load(&state, &console, id).await?;
+    let mut submission = read_form(&form, false, &event_type.fields);
     let subject = Subject::Existing {
         event_type: Box::new(event_type),
         host,
     };
-    check_fields(&mut submission);
-    if !submission.errors.is_empty() {
+    let Some(fields) = submission.fields.take() else {
         return invalid(&state, &console, &subject, &[], submission);
-    }
-    let result = match parse_json::<UpdateEventType>(&body_bytes(&submission.body)) {
-        Ok(changes) => {
-            changes.apply(&mut fields);
-            api::update(&state, &console.admin, id, fields).await
-        }
-        Err(error) => Err(error),
     };
-    match result {
+    match event_types::update(&state, &console.caller, id, |stored| *stored = fields).await {
         Ok(_) => Ok(done(&format!("{LIST}/{id}"), "saved")),
         Err(error) => {
-            if add_error(&mut submission, &error) {
+            if submission.refused(&error) {
                 invalid(&state, &console, &subject, &[], submission)
             } else {
                 Err(PageError(error))
@@ -1584,8 +1607,9 @@ async fn archive_submit(
 ) -> Result<Response, PageError> {
     console.form(&body)?;
     let id = parse_id(&id)?;
-    load(&state, &console, id).await?;
-    api::archive(&state, &console.admin, id).await?;
+    event_types::archive(&state, &console.caller, id)
+        .await
+        .map_err(hidden)?;
     Ok(done(LIST, "archived"))
 }
 
@@ -1597,8 +1621,9 @@ async fn restore_submit(
 ) -> Result<Response, PageError> {
     console.form(&body)?;
     let id = parse_id(&id)?;
-    load(&state, &console, id).await?;
-    api::restore(&state, &console.admin, id).await?;
+    event_types::restore(&state, &console.caller, id)
+        .await
+        .map_err(hidden)?;
     Ok(done(LIST, "restored"))
 }
 
@@ -1626,7 +1651,7 @@ async fn delete_page(
     console: Console,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let event_type = load(&state, &console, parse_id(&id)?).await?;
+    let (event_type, _) = load(&state, &console, parse_id(&id)?).await?;
     let name = event_type.fields.name.to_string();
     let page = DeletePage {
         layout: console.layout(format!("Delete {name}"), Section::EventTypes),
@@ -1646,8 +1671,10 @@ async fn delete_submit(
 ) -> Result<Response, PageError> {
     console.form(&body)?;
     let id = parse_id(&id)?;
-    load(&state, &console, id).await?;
-    match api::delete(&state, &console.admin, id).await? {
+    match event_types::delete(&state, &console.caller, id)
+        .await
+        .map_err(hidden)?
+    {
         DeleteOutcome::Deleted => Ok(done(LIST, "deleted")),
         DeleteOutcome::Archived => Ok(done(
             &format!("{LIST}?show=archived"),

@@ -5,6 +5,11 @@
 //! same "wrong email or password" after the same argon2 work, so the form does not reveal which
 //! emails have accounts. Login POSTs pass the public rate limit (per client address).
 
+use super::{BASE, ConsoleForm, SESSION_COOKIE, session_secret};
+use crate::abuse::AbuseGuard;
+use crate::app::access::{self, OpenedSession};
+use crate::pages::{PageError, render};
+use crate::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -13,20 +18,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::SignedDuration;
-use kairos_core::text::{EmailAddress, Slug};
-use kairos_store::{NewSession, StoreError};
-use rand::RngExt;
-
-use super::{BASE, ConsoleForm, SESSION_COOKIE, session_secret};
-use crate::abuse::AbuseGuard;
-use crate::auth::{token_digest, verify_password};
-use crate::error::ApiError;
-use crate::pages::{PageError, render};
-use crate::state::AppState;
-
-/// How long a console session lasts.
-pub const SESSION_HOURS: i64 = 12;
 
 pub(super) fn router(abuse: AbuseGuard) -> Router<AppState> {
     Router::new()
@@ -134,10 +125,6 @@ async fn login_page(request: Request) -> Result<Html<String>, PageError> {
 
 const WRONG_LOGIN: &str = "The workspace, email or password is wrong.";
 
-/// A well-formed argon2id hash of a random password: failed lookups verify against it, so a
-/// wrong email costs the same time as a wrong password.
-const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$J4moa2MM0/6uf3HbY2Tf5Fux8JIBTwIhmhxGRbsY14w";
-
 async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, PageError> {
     let form = ConsoleForm::parse(&body);
     let value = |name: &str| form.value(name).unwrap_or_default().trim().to_owned();
@@ -146,67 +133,18 @@ async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, P
     let password = form.value("password").unwrap_or_default().to_owned();
     let mut page = LoginPage::new(workspace.clone(), email.clone(), safe_next(Some(&next)));
 
-    let account = match find_account(&state, &workspace, &email).await? {
-        Some((account, hash)) => verify_password(&password, &hash).then_some(account),
-        None => {
-            // Same work as a real check, so timing does not tell which emails exist.
-            let _ = verify_password(&password, DECOY_HASH);
-            None
-        }
-    };
-    let Some(account) = account else {
+    let Some(OpenedSession { secret, max_age }) =
+        access::sign_in(&state, &workspace, &email, &password).await?
+    else {
         page.error = Some(WRONG_LOGIN);
         return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
     };
-
-    let secret = hex::encode(rand::rng().random::<[u8; 32]>());
-    let csrf_token = hex::encode(rand::rng().random::<[u8; 32]>());
-    let now = state.clock.now();
-    let max_age = SignedDuration::from_hours(SESSION_HOURS);
-    state
-        .store
-        .create_session(
-            account.tenant_id,
-            NewSession {
-                account_id: account.id,
-                digest: token_digest(&secret),
-                csrf_token,
-                created_at: now,
-                expires_at: now + max_age,
-            },
-        )
-        .await
-        .map_err(ApiError::from)?;
-    tracing::info!(account = %account.id, tenant = %account.tenant_id, "console sign-in");
     let mut response = Redirect::to(&page.next).into_response();
     set_cookie(
         response.headers_mut(),
         &session_cookie(&state, &secret, max_age.as_secs()),
     );
     Ok(response)
-}
-
-pub(super) async fn find_account(
-    state: &AppState,
-    workspace: &str,
-    email: &str,
-) -> Result<Option<(kairos_store::Account, String)>, PageError> {
-    let (Ok(slug), Ok(email)) = (
-        Slug::parse(&workspace.to_ascii_lowercase()),
-        EmailAddress::parse(email),
-    ) else {
-        return Ok(None);
-    };
-    let tenant = match state.store.tenant_by_slug(&slug).await {
-        Ok(tenant) => tenant,
-        Err(StoreError::NotFound) => return Ok(None),
-        Err(other) => return Err(PageError(other.into())),
-    };
-    match state.store.account_by_email(tenant.id, &email).await {
-        Ok(found) => Ok(Some(found)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(other) => Err(PageError(other.into())),
-    }
 }
 
 /// The `Set-Cookie` value for a session secret (an empty secret with `Max-Age=0` clears it).
@@ -236,11 +174,7 @@ async fn logout(
 ) -> Result<Response, PageError> {
     console.form(&body)?;
     if let Some(secret) = session_secret(&headers) {
-        state
-            .store
-            .delete_session(&token_digest(secret))
-            .await
-            .map_err(ApiError::from)?;
+        access::sign_out(&state, secret).await?;
     }
     let query = serde_urlencoded::to_string([
         ("workspace", console.tenant.slug.as_str()),
@@ -269,12 +203,5 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), BASE);
         assert_eq!(safe_next(Some("/admin/scheduling/login")), BASE);
         assert_eq!(safe_next(None), BASE);
-    }
-
-    #[test]
-    fn the_decoy_hash_is_a_valid_argon2_hash() {
-        use argon2::PasswordHash;
-        assert!(PasswordHash::new(DECOY_HASH).is_ok());
-        assert!(!verify_password("anything at all", DECOY_HASH));
     }
 }

@@ -1,5 +1,5 @@
 //! The admin console under `/admin/scheduling/…`: server-rendered pages for hosts and tenant
-//! managers, on the same services as the admin JSON API.
+//! managers, on the same application functions as the admin JSON API ([`crate::app`]).
 //!
 //! Invariants:
 //! - Every page but the login page needs a live session ([`Console`]); without one a GET is sent
@@ -11,17 +11,21 @@
 //!   constant time) and passes the same Origin check as the public writes; a mismatch is a 403
 //!   page and changes nothing.
 //! - Members see and change only their own host profile, event types, availability and
-//!   bookings ([`Console::admin`] is the same [`Admin`] the JSON API uses, with the same rules).
+//!   bookings ([`Console::caller`] is the same [`Caller`] the JSON API resolves a token to, and
+//!   the application checks its rights the same way).
 
 mod analytics;
+mod availability;
 mod bookings;
 mod charts;
 mod dashboard;
 mod event_types;
-mod hours;
+pub mod form;
+mod host;
 mod login;
 mod recover;
 mod reschedule;
+mod settings;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
@@ -29,12 +33,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use kairos_store::{Principal, StoreError, Tenant, User};
+use kairos_store::{Tenant, User};
 
+pub use self::form::ConsoleForm;
 use super::PageError;
 use crate::abuse::AbuseGuard;
-use crate::auth::{Admin, token_digest};
-use crate::error::ApiError;
+use crate::app::access::{self, ConsoleSession, constant_time_eq};
+use crate::app::{AppError, Caller};
 use crate::state::AppState;
 
 /// Where the console lives.
@@ -58,7 +63,8 @@ pub fn router(abuse: AbuseGuard) -> Router<AppState> {
         .merge(reschedule::router())
         .merge(analytics::router())
         .merge(event_types::router())
-        .merge(hours::router())
+        .merge(availability::router())
+        .merge(settings::router())
         .merge(login::router(abuse.clone()))
         .merge(recover::router(abuse.clone()))
         .layer(middleware::from_fn_with_state(abuse, guard_console))
@@ -79,8 +85,8 @@ async fn guard_console(State(guard): State<AbuseGuard>, request: Request, next: 
 /// the CSRF token their forms must carry.
 #[derive(Debug, Clone)]
 pub struct Console {
-    /// The same principal and rules as the admin API.
-    pub admin: Admin,
+    /// Who is signed in, with the same rights as their API tokens.
+    pub caller: Caller,
     pub tenant: Tenant,
     /// The account's email (shown in the header).
     pub email: String,
@@ -90,14 +96,9 @@ pub struct Console {
 }
 
 impl Console {
-    /// The principal.
-    pub fn principal(&self) -> &Principal {
-        &self.admin.0
-    }
-
     /// Whether the account may manage the whole tenant (owners and admins).
     pub fn manages_tenant(&self) -> bool {
-        self.principal().role.manages_tenant()
+        self.caller.manages_tenant()
     }
 
     /// Parses a submitted form and checks its CSRF token; a missing or wrong token is a 403.
@@ -105,7 +106,7 @@ impl Console {
         let form = ConsoleForm::parse(body);
         match form.value(CSRF_FIELD) {
             Some(token) if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) => Ok(form),
-            _ => Err(PageError(ApiError::Forbidden(
+            _ => Err(PageError(AppError::Forbidden(
                 "the form's security token is missing or out of date; reload the page and try again"
                     .to_owned(),
             ))),
@@ -124,10 +125,6 @@ impl Console {
             manages_tenant: self.manages_tenant(),
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Why a request has no console session.
@@ -150,7 +147,7 @@ impl IntoResponse for NoSession {
                     serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
                 Redirect::to(&format!("{BASE}/login?{query}")).into_response()
             }
-            NoSession::Refused => PageError(ApiError::Unauthorized).into_response(),
+            NoSession::Refused => PageError(AppError::Unauthorized).into_response(),
             NoSession::Failed(error) => error.into_response(),
         }
     }
@@ -191,91 +188,23 @@ impl FromRequestParts<AppState> for Console {
         let Some(secret) = session_secret(&parts.headers) else {
             return Err(no_session());
         };
-        let failed = |error: StoreError| NoSession::Failed(PageError(ApiError::from(error)));
-        let session = match state
-            .store
-            .session_principal(&token_digest(secret), state.clock.now())
-            .await
-        {
-            Ok(session) => session,
-            Err(StoreError::NotFound) => return Err(no_session()),
-            Err(other) => return Err(failed(other)),
-        };
-        let principal = session.principal;
-        let tenant = state
-            .store
-            .tenant(principal.tenant_id)
-            .await
-            .map_err(failed)?;
-        let account = state
-            .store
-            .account(principal.tenant_id, principal.account_id)
-            .await
-            .map_err(failed)?;
-        let host = match principal.user_id {
-            Some(user) => Some(
-                state
-                    .store
-                    .user(principal.tenant_id, user)
-                    .await
-                    .map_err(failed)?,
-            ),
-            None => None,
-        };
-        Ok(Console {
-            admin: Admin(principal),
-            tenant,
-            email: account.email.to_string(),
-            host,
-            csrf: session.csrf_token,
-        })
-    }
-}
-
-/// A submitted console form (its CSRF token already checked).
-#[derive(Debug, Clone, Default)]
-pub struct ConsoleForm {
-    fields: Vec<(String, String)>,
-}
-
-impl ConsoleForm {
-    /// Reads a urlencoded body without any check: only for the forms posted without a session
-    /// (sign-in, password reset). Every other form goes through [`Console::form`].
-    pub fn parse(body: &[u8]) -> Self {
-        Self {
-            fields: form_urlencoded::parse(body).into_owned().collect(),
+        match access::console_session(state, secret).await {
+            Ok(Some(ConsoleSession {
+                caller,
+                tenant,
+                email,
+                host,
+                csrf,
+            })) => Ok(Console {
+                caller,
+                tenant,
+                email,
+                host,
+                csrf,
+            }),
+            Ok(None) => Err(no_session()),
+            Err(error) => Err(NoSession::Failed(PageError(error))),
         }
-    }
-
-    /// The first value of a field.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The first value of a field, trimmed; `None` when missing or blank.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        self.value(name).map(str::trim).filter(|v| !v.is_empty())
-    }
-
-    /// Every value of a repeated field, in order.
-    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.fields
-            .iter()
-            .filter(move |(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// Whether a checkbox was ticked.
-    pub fn checked(&self, name: &str) -> bool {
-        self.value(name).is_some()
-    }
-
-    /// Every field, in order (the CSRF token included).
-    pub fn fields(&self) -> &[(String, String)] {
-        &self.fields
     }
 }
 
@@ -424,13 +353,6 @@ mod tests {
         empty.append(header::COOKIE, HeaderValue::from_static("kairos_session="));
         assert_eq!(session_secret(&empty), None);
         assert_eq!(session_secret(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn tokens_compare_whole() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //!   per-address limit as sign-in.
 //! - The link is `/admin/scheduling/reset/{secret}`: 32 random bytes in hex. The store keeps
 //!   only its SHA-256 digest; the link works for [`RESET_LINK_MINUTES`] and once, and only an
-//!   account's newest link works. Within [`RESET_QUIET_SECS`] of a link, asking again sends
-//!   nothing; any new password voids the account's outstanding links.
+//!   account's newest link works. Within a minute of a link, asking again sends nothing; any
+//!   new password voids the account's outstanding links ([`crate::app::access`]).
 //! - `GET/POST /admin/scheduling/reset/{secret}` chooses the new password. Using the link spends
 //!   it, replaces the password and ends every session of the account in one transaction; then
 //!   the sign-in page says so. The page sends no Referer, so the secret cannot leak from it.
@@ -22,28 +22,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jiff::SignedDuration;
-use kairos_notify::account::{self, PasswordResetEmail};
-use kairos_notify::message::MessageId;
-use kairos_store::{Account, NewPasswordReset, StoreError};
-use rand::RngExt;
+use kairos_core::text::{EmailAddress, Slug};
 
-use super::hours::FormErrors;
-use super::hours::password::check_new_password;
-use super::login::{find_account, limit_login_attempts};
+use super::form::FormErrors;
+use super::login::limit_login_attempts;
 use super::{BASE, ConsoleForm};
 use crate::abuse::AbuseGuard;
-use crate::auth::{MIN_PASSWORD_CHARS, hash_password, token_digest};
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::access::{self, MIN_PASSWORD_CHARS, RESET_LINK_MINUTES, ResetOutcome};
 use crate::pages::{PageError, render};
 use crate::state::AppState;
-
-/// How long a reset link works.
-pub const RESET_LINK_MINUTES: u32 = 60;
-
-/// After a link is sent, further requests for the account send nothing for this long, so a
-/// stranger cannot flood someone's mailbox with reset emails.
-pub const RESET_QUIET_SECS: i64 = 60;
 
 pub(super) fn router(abuse: AbuseGuard) -> Router<AppState> {
     let limited = || middleware::from_fn_with_state(abuse.clone(), limit_login_attempts);
@@ -101,27 +89,39 @@ async fn forgot_page(
     ))
 }
 
-/// What is wrong with a reset request, by input (all problems at once). Only the shape is
-/// checked here: whether the workspace and account exist is never told.
-fn check_request(workspace: &str, email: &str) -> FormErrors {
+/// A reset request's workspace and email, or what is wrong with them, by input (all problems
+/// at once). Only the shape is checked here: whether the workspace and account exist is never
+/// told.
+fn read_request(workspace: &str, email: &str) -> Result<(Slug, EmailAddress), FormErrors> {
     let mut errors = FormErrors::default();
-    if workspace.is_empty() {
+    let slug = if workspace.is_empty() {
         errors.add(
             "workspace",
             "enter your workspace, the name in your booking links",
         );
-    } else if kairos_core::text::Slug::parse(&workspace.to_ascii_lowercase()).is_err() {
-        errors.add(
-            "workspace",
-            "a workspace is lowercase letters, digits and hyphens, as in your booking links",
-        );
-    }
-    if email.is_empty() {
+        None
+    } else {
+        Slug::parse(&workspace.to_ascii_lowercase())
+            .map_err(|_| {
+                errors.add(
+                    "workspace",
+                    "a workspace is lowercase letters, digits and hyphens, as in your booking links",
+                );
+            })
+            .ok()
+    };
+    let address = if email.is_empty() {
         errors.add("email", "enter the email you sign in with");
-    } else if kairos_core::text::EmailAddress::parse(email).is_err() {
-        errors.add("email", format!("{email:?} is not an email address"));
+        None
+    } else {
+        EmailAddress::parse(email)
+            .map_err(|_| errors.add("email", format!("{email:?} is not an email address")))
+            .ok()
+    };
+    match (slug, address) {
+        (Some(slug), Some(address)) if errors.is_empty() => Ok((slug, address)),
+        _ => Err(errors),
     }
-    errors
 }
 
 async fn forgot(State(state): State<AppState>, body: Bytes) -> Result<Response, PageError> {
@@ -133,88 +133,18 @@ async fn forgot(State(state): State<AppState>, body: Bytes) -> Result<Response, 
         .to_owned();
     let email = form.value("email").unwrap_or_default().trim().to_owned();
     let mut page = ForgotPage::new(workspace.clone(), email.clone());
-    page.errors = check_request(&workspace, &email);
-    if !page.errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    }
+    let (slug, address) = match read_request(&workspace, &email) {
+        Ok(request) => request,
+        Err(errors) => {
+            page.errors = errors;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
     // The answer does not wait for (or depend on) the lookup and the email.
-    tokio::spawn(send_reset_link(state, workspace.clone(), email));
+    access::request_password_reset(&state, slug, address);
     page.workspace = workspace.to_ascii_lowercase();
     page.sent = true;
     Ok(render(&page)?.into_response())
-}
-
-/// Looks the account up and, when there is one, stores a new link and emails it. Runs after
-/// the request was answered, so every outcome is only logged (never the secret).
-async fn send_reset_link(state: AppState, workspace: String, email: String) {
-    let account = match find_account(&state, &workspace, &email).await {
-        Ok(Some((account, _))) => account,
-        Ok(None) => {
-            tracing::info!(%workspace, "password reset asked for an unknown account");
-            return;
-        }
-        Err(error) => {
-            tracing::warn!(%workspace, error = %error.0, "password reset: the account lookup failed");
-            return;
-        }
-    };
-    match store_and_send(&state, &account).await {
-        Ok(true) => tracing::info!(account = %account.id, "password reset link sent"),
-        Ok(false) => tracing::info!(
-            account = %account.id,
-            "password reset asked again within {RESET_QUIET_SECS} s of a link; nothing sent"
-        ),
-        Err(error) => {
-            tracing::warn!(account = %account.id, %error, "password reset: no link was sent");
-        }
-    }
-}
-
-/// Stores a new link and emails it: `true` when sent, `false` when the account had a link
-/// within the quiet time (nothing stored or sent).
-async fn store_and_send(state: &AppState, account: &Account) -> anyhow::Result<bool> {
-    let tenant = state.store.tenant(account.tenant_id).await?;
-    let secret = hex::encode(rand::rng().random::<[u8; 32]>());
-    let now = state.clock.now();
-    let stored = state
-        .store
-        .create_password_reset(
-            tenant.id,
-            NewPasswordReset {
-                account_id: account.id,
-                digest: token_digest(&secret),
-                created_at: now,
-                expires_at: now + SignedDuration::from_mins(i64::from(RESET_LINK_MINUTES)),
-                quiet_since: now - SignedDuration::from_secs(RESET_QUIET_SECS),
-            },
-        )
-        .await?;
-    if !stored {
-        return Ok(false);
-    }
-
-    let settings = &state.settings;
-    let from = crate::notifications::sender(settings)?;
-    let link = format!("{}{BASE}/reset/{secret}", settings.public_url());
-    let rendered = PasswordResetEmail {
-        tenant_name: tenant.name.as_str(),
-        workspace: tenant.slug.as_str(),
-        email: account.email.as_str(),
-        link: &link,
-        valid_minutes: RESET_LINK_MINUTES,
-    }
-    .render();
-    let message_id = MessageId::parse(&format!(
-        "reset-{}@{}",
-        uuid::Uuid::new_v4(),
-        from.email.domain()
-    ))?;
-    let to = account.email.as_str().parse()?;
-    let message = account::compose(rendered, to, &from, &message_id, now)?;
-    crate::notifications::mailer(&settings.mail)?
-        .send(&message)
-        .await?;
-    Ok(true)
 }
 
 #[derive(Template)]
@@ -259,23 +189,14 @@ impl ResetPage {
     }
 }
 
-/// The digest of a well-formed link secret (64 hex digits); `None` for anything else.
-fn secret_digest(secret: &str) -> Option<[u8; 32]> {
-    (secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| token_digest(&secret.to_ascii_lowercase()))
-}
-
 async fn reset_page(
     State(state): State<AppState>,
     Path(secret): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(digest) = secret_digest(&secret) else {
-        return ResetPage::gone(&secret);
-    };
-    match state.store.password_reset(&digest, state.clock.now()).await {
-        Ok(_) => ResetPage::new(&secret).respond(StatusCode::OK),
-        Err(StoreError::NotFound) => ResetPage::gone(&secret),
-        Err(other) => Err(PageError(other.into())),
+    if access::reset_link_works(&state, &secret).await? {
+        ResetPage::new(&secret).respond(StatusCode::OK)
+    } else {
+        ResetPage::gone(&secret)
     }
 }
 
@@ -284,43 +205,23 @@ async fn reset(
     Path(secret): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let Some(digest) = secret_digest(&secret) else {
-        return ResetPage::gone(&secret);
-    };
-    let now = state.clock.now();
-    match state.store.password_reset(&digest, now).await {
-        Ok(_) => {}
-        Err(StoreError::NotFound) => return ResetPage::gone(&secret),
-        Err(other) => return Err(PageError(other.into())),
-    }
     let form = ConsoleForm::parse(&body);
     let (new, confirm) = (
         form.value("new").unwrap_or_default(),
         form.value("confirm").unwrap_or_default(),
     );
-    let mut errors = FormErrors::default();
-    check_new_password(&mut errors, new, confirm);
-    if !errors.is_empty() {
-        let mut page = ResetPage::new(&secret);
-        page.errors = errors;
-        return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let hash = hash_password(new)?;
-    // The link is spent in the same transaction that replaces the password: of two
-    // submissions racing with one link, the second finds it gone.
-    let used = match state.store.reset_password(&digest, now, &hash).await {
-        Ok(used) => used,
-        Err(StoreError::NotFound) => return ResetPage::gone(&secret),
-        Err(other) => return Err(PageError(other.into())),
+    let workspace = match access::reset_password(&state, &secret, new, confirm).await {
+        Ok(ResetOutcome::Done { workspace }) => workspace,
+        Ok(ResetOutcome::LinkGone) => return ResetPage::gone(&secret),
+        Err(AppError::Invalid(problems)) => {
+            let mut page = ResetPage::new(&secret);
+            page.errors = FormErrors::of(&problems);
+            return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        Err(other) => return Err(other.into()),
     };
-    tracing::info!(account = %used.account_id, "password reset; every session ended");
-    let tenant = state
-        .store
-        .tenant(used.tenant_id)
-        .await
-        .map_err(ApiError::from)?;
     let query =
-        serde_urlencoded::to_string([("workspace", tenant.slug.as_str()), ("password-reset", "1")])
+        serde_urlencoded::to_string([("workspace", workspace.as_str()), ("password-reset", "1")])
             .unwrap_or_default();
     let mut response = Redirect::to(&format!("{BASE}/login?{query}")).into_response();
     response.headers_mut().insert(
@@ -336,28 +237,16 @@ mod tests {
 
     #[test]
     fn a_request_names_every_problem_of_its_shape() {
-        let errors = check_request("", "not-an-email");
+        let errors = read_request("", "not-an-email").unwrap_err();
         assert_eq!(errors.len(), 2);
         assert!(errors.get("workspace").is_some());
         assert!(errors.get("email").is_some());
-        assert!(check_request("Acme", "owner@acme.test").is_empty());
+        assert!(read_request("Acme", "owner@acme.test").is_ok());
         assert!(
-            check_request("ac me", "owner@acme.test")
+            read_request("ac me", "owner@acme.test")
+                .unwrap_err()
                 .get("workspace")
                 .is_some()
         );
-    }
-
-    #[test]
-    fn only_64_hex_digits_make_a_secret() {
-        let secret = "ab".repeat(32);
-        assert_eq!(secret_digest(&secret), Some(token_digest(&secret)));
-        assert_eq!(
-            secret_digest(&secret.to_ascii_uppercase()),
-            Some(token_digest(&secret)),
-            "a link retyped in capitals still works"
-        );
-        assert_eq!(secret_digest("abc"), None);
-        assert_eq!(secret_digest(&"zz".repeat(32)), None);
     }
 }

@@ -1,7 +1,8 @@
 //! Moving a booking from the console: `…/bookings/{id}/reschedule` lists two weeks of days with
-//! the free times of the booking's event type (the same [`free_slot_days`] the booking pages
-//! use), a picked time is confirmed with a POST, and the API's reschedule function moves it. A
-//! time taken in the meantime comes back to the picker with a message (409).
+//! the free times of the booking's event type (the same free slots the booking pages show), a
+//! picked time is confirmed with a POST, and the application moves it as the admin API would
+//! ([`crate::app::bookings`]). A time taken in the meantime comes back to the picker with a
+//! message (409).
 
 use askama::Template;
 use axum::Router;
@@ -14,17 +15,16 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use kairos_core::ids::BookingId;
 use kairos_core::zone::TimeZoneName;
-use kairos_store::transitions::ensure_movable;
 
 use super::bookings::{
     Shown, booking_id, booking_path, list_path, page, problem, refusal, show_booking,
 };
 use super::{Console, ConsoleLayout, Section, done};
-use crate::api::admin::bookings as service;
-use crate::booking::{free_slot_days, host_and_type, parse_instant, rules_for};
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::booking::parse_instant;
+use crate::app::bookings::{self, MoveOptions};
 use crate::pages::calendar::{parse_date, with_query};
-use crate::pages::locale::Clock;
+use crate::pages::locale::TimeFormat;
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -46,7 +46,7 @@ struct PickerQuery {
 }
 
 impl PickerQuery {
-    fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+    fn parse(raw: Option<&str>) -> Result<Self, AppError> {
         let mut query = Self::default();
         for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             let value = value.trim();
@@ -57,7 +57,7 @@ impl PickerQuery {
                 parse_date(value)
                     .filter(|date| (1..=9998).contains(&date.year()))
                     .ok_or_else(|| {
-                        ApiError::bad_request(
+                        AppError::bad_request(
                             field,
                             format!("{field} must be a date such as 2026-12-01, not {value:?}"),
                         )
@@ -68,7 +68,7 @@ impl PickerQuery {
                 "date" => query.date = Some(date("date")?),
                 "start" => {
                     query.start = Some(parse_instant("start", value).map_err(|_| {
-                        ApiError::bad_request(
+                        AppError::bad_request(
                             "start",
                             format!("start must be an instant such as 2026-12-01T09:00:00Z, not {value:?}"),
                         )
@@ -124,46 +124,63 @@ struct PickerPage {
 }
 
 /// The picker for `id` as `query` asks, with an optional refusal to show (and its status).
+/// With `open_at`, it opens on that instant's host-local day (when not past).
 async fn picker(
     state: &AppState,
     console: &Console,
     id: BookingId,
-    clock: Clock,
-    query: PickerQuery,
+    time_format: TimeFormat,
+    mut query: PickerQuery,
     alert: Option<String>,
-) -> Result<Response, ApiError> {
-    let booking = service::load(state, &console.admin, id).await?;
+    open_at: Option<Timestamp>,
+) -> Result<Response, AppError> {
     let now = state.clock.now();
-    if let Err(refused) = ensure_movable(&booking, now) {
-        let error = crate::booking::booking_error(refused);
-        return Ok(show_booking(
-            state,
-            console,
-            id,
-            clock,
-            Shown {
-                alert: Some(refusal("This booking cannot be moved", &error)),
-                ..Shown::default()
-            },
-            Some(StatusCode::CONFLICT),
-        )
-        .await);
-    }
-    let (host, event_type) = host_and_type(state, &booking).await?;
+    let mut first = today_of(now, &TimeZoneName::utc());
+    let mut end = first;
+    let mut today = first;
     // Times are shown in the host's zone: the person whose calendar this is.
+    let dates = |host: &kairos_store::User, _window_days: i64| {
+        today = today_of(now, &host.timezone);
+        if let Some(at) = open_at {
+            let day = today_of(at, &host.timezone);
+            query.date = (day >= today).then_some(day);
+        }
+        first = query.from.unwrap_or(today).max(today);
+        if let Some(date) = query.date
+            && (date < first || date > first.saturating_add((WINDOW_DAYS - 1).days()))
+        {
+            first = date.max(today);
+        }
+        end = first.saturating_add((WINDOW_DAYS - 1).days());
+        (first, end)
+    };
+    let options = match bookings::move_options(state, &console.caller, id, dates).await {
+        Ok(options) => options,
+        Err(error @ AppError::Conflict { .. }) => {
+            return Ok(show_booking(
+                state,
+                console,
+                id,
+                time_format,
+                Shown {
+                    alert: Some(refusal("This booking cannot be moved", &error)),
+                    ..Shown::default()
+                },
+                Some(StatusCode::CONFLICT),
+            )
+            .await);
+        }
+        Err(error) => return Err(error),
+    };
+    let MoveOptions {
+        booking,
+        host,
+        window_days,
+        days: slot_days,
+        ..
+    } = options;
     let zone: TimeZoneName = host.timezone.clone();
-    let tz = zone.time_zone().clone();
-    let today = now.to_zoned_datetime(tz.clone()).date();
-    let window = i64::from(rules_for(&host, &event_type).booking_window_days.get());
-    let last_day = today.saturating_add(window.days());
-    let mut first = query.from.unwrap_or(today).max(today);
-    if let Some(date) = query.date
-        && (date < first || date > first.saturating_add((WINDOW_DAYS - 1).days()))
-    {
-        first = date.max(today);
-    }
-    let end = first.saturating_add((WINDOW_DAYS - 1).days());
-    let slot_days = free_slot_days(state, &host, &event_type, None, &zone, first, end).await?;
+    let last_day = today.saturating_add(window_days.days());
 
     let path = format!("{}/reschedule", booking_path(id));
     let link = |pairs: &[(&str, &str)]| with_query(&path, pairs.iter().copied());
@@ -183,7 +200,7 @@ async fn picker(
                 .find(|day| day.date == date)
                 .map_or(0, |day| day.slots.len());
             let iso = date.to_string();
-            let full = clock.date(date);
+            let full = time_format.date(date);
             DayLink {
                 weekday: date.strftime("%a").to_string(),
                 day: date.strftime("%-d %b").to_string(),
@@ -207,7 +224,7 @@ async fn picker(
             let start = slot.start.timestamp();
             let start_text = start.to_string();
             TimeLink {
-                label: clock.time(&slot.start),
+                label: time_format.time(&slot.start),
                 href: link(&[
                     ("from", &first_text),
                     ("date", &selected_iso),
@@ -220,7 +237,7 @@ async fn picker(
     let meeting = |start: Timestamp, zone: &TimeZoneName| {
         let length = booking.end_time.duration_since(booking.start_time);
         let end = start.checked_add(length).unwrap_or(start);
-        clock.meeting(
+        time_format.meeting(
             &start.to_zoned_datetime(zone.time_zone().clone()),
             &end.to_zoned_datetime(zone.time_zone().clone()),
         )
@@ -257,17 +274,17 @@ async fn picker(
         zone: zone.to_string(),
         alert,
         confirm,
-        range: format!("{} – {}", clock.date(first), clock.date(end)),
+        range: format!("{} – {}", time_format.date(first), time_format.date(end)),
         days,
         prev_href,
         next_href,
-        selected_title: selected.map(|date| clock.date(date)),
+        selected_title: selected.map(|date| time_format.date(date)),
         times,
     };
     page(status, &template)
 }
 
-fn picker_problem(console: &Console, id: Option<BookingId>, error: ApiError) -> Response {
+fn picker_problem(console: &Console, id: Option<BookingId>, error: AppError) -> Response {
     let back = match id {
         Some(id) => (booking_path(id), "Back to the booking"),
         None => (list_path(), "Back to bookings"),
@@ -286,9 +303,9 @@ async fn get_reschedule(
         Ok(id) => id,
         Err(error) => return picker_problem(&console, None, error),
     };
-    let clock = Clock::of_request(&headers);
+    let time_format = TimeFormat::of_request(&headers);
     let result = match PickerQuery::parse(raw.as_deref()) {
-        Ok(query) => picker(&state, &console, id, clock, query, None).await,
+        Ok(query) => picker(&state, &console, id, time_format, query, None, None).await,
         Err(error) => Err(error),
     };
     result.unwrap_or_else(|error| picker_problem(&console, Some(id), error))
@@ -309,38 +326,43 @@ async fn post_reschedule(
         Ok(id) => id,
         Err(error) => return picker_problem(&console, None, error),
     };
-    let clock = Clock::of_request(&headers);
+    let time_format = TimeFormat::of_request(&headers);
     let start = match parse_instant("start", form.value("start").unwrap_or_default()) {
         Ok(start) => start,
         Err(error) => return picker_problem(&console, Some(id), error),
     };
-    match service::host_reschedule(&state, &console.admin, id, start).await {
+    match bookings::reschedule(&state, &console.caller, id, start).await {
         Ok(moved) => done(&booking_path(moved.id), "rescheduled"),
         Err(
-            error @ ApiError::Conflict {
+            error @ AppError::Conflict {
                 code: "slot_unavailable",
                 ..
             },
         ) => {
             // Back to the picker, on the day of the time that was refused.
             tracing::debug!(error = %error, "a console reschedule found the time taken");
-            let query = PickerQuery {
-                date: picker_day(&state, &console, id, start).await,
-                ..PickerQuery::default()
-            };
             let alert = "That time is no longer free: it was just booked, or it is outside the \
                          host's hours. Pick another time."
                 .to_owned();
-            picker(&state, &console, id, clock, query, Some(alert))
-                .await
-                .unwrap_or_else(|error| picker_problem(&console, Some(id), error))
+            let query = PickerQuery::default();
+            picker(
+                &state,
+                &console,
+                id,
+                time_format,
+                query,
+                Some(alert),
+                Some(start),
+            )
+            .await
+            .unwrap_or_else(|error| picker_problem(&console, Some(id), error))
         }
-        Err(error @ ApiError::Conflict { .. }) => {
+        Err(error @ AppError::Conflict { .. }) => {
             show_booking(
                 &state,
                 &console,
                 id,
-                clock,
+                time_format,
                 Shown {
                     alert: Some(refusal("The booking was not moved", &error)),
                     ..Shown::default()
@@ -353,26 +375,7 @@ async fn post_reschedule(
     }
 }
 
-/// The host-local day of `start`, for the picker to open on.
-async fn picker_day(
-    state: &AppState,
-    console: &Console,
-    id: BookingId,
-    start: Timestamp,
-) -> Option<Date> {
-    let booking = service::load(state, &console.admin, id).await.ok()?;
-    let host = state
-        .store
-        .user(booking.tenant_id, booking.host_user_id)
-        .await
-        .ok()?;
-    let day = start
-        .to_zoned_datetime(host.timezone.time_zone().clone())
-        .date();
-    let today = state
-        .clock
-        .now()
-        .to_zoned_datetime(host.timezone.time_zone().clone())
-        .date();
-    (day >= today).then_some(day)
+/// The date of `at` in `zone`.
+fn today_of(at: Timestamp, zone: &TimeZoneName) -> Date {
+    at.to_zoned_datetime(zone.time_zone().clone()).date()
 }

@@ -9,25 +9,22 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use jiff::{Timestamp, ToSpan};
-use kairos_core::booking::Invitee;
+use kairos_core::booking::{Invitee, validate_answers};
 use kairos_core::event_type::QuestionType;
 use kairos_core::slots::ZonedSlot;
 use kairos_core::text::{DisplayName, EmailAddress, LongText};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, EventType, ScheduleVersion, Tenant, User};
+use kairos_store::{EventType, ScheduleVersion, Tenant, User};
 use serde::Deserialize;
 
 use super::{EventSummary, form_fields, form_value, invitee_zone, query, see_other, tenant_layout};
-use crate::api::public::{BookablePage, bookable_event_type, host, public_event_type, tenant};
-use crate::booking::{
-    ANSWER_FIELD_PREFIX, BookingRequest, BookingScope, book, free_slot_days, invitee_answers,
-    parse_instant, rules_for,
-};
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::booking::{self, BookingRequest, parse_instant, rules_for};
+use crate::app::directory::{self, BookablePage};
 use crate::pages::calendar::{
     CalendarInput, CalendarView, Links, parse_date, parse_month, with_query,
 };
-use crate::pages::locale::Clock;
+use crate::pages::locale::TimeFormat;
 use crate::pages::{Layout, PageError, render};
 use crate::state::AppState;
 
@@ -80,7 +77,7 @@ pub(super) async fn month_calendar(
     event_type: &EventType,
     links: &Links,
     zone: &TimeZoneName,
-    clock: Clock,
+    time_format: TimeFormat,
     query: &CalendarQuery,
     current_start: Option<Timestamp>,
     version: Option<ScheduleVersion>,
@@ -93,13 +90,13 @@ pub(super) async fn month_calendar(
         .date();
     let selected = match query.date.as_deref().filter(|date| !date.is_empty()) {
         Some(date) => Some(parse_date(date).ok_or_else(|| {
-            ApiError::bad_request("date", format!("date must be YYYY-MM-DD, got {date:?}"))
+            AppError::bad_request("date", format!("date must be YYYY-MM-DD, got {date:?}"))
         })?),
         None => None,
     };
     let month = match query.month.as_deref().filter(|month| !month.is_empty()) {
         Some(month) => parse_month(month).ok_or_else(|| {
-            ApiError::bad_request("month", format!("month must be YYYY-MM, got {month:?}"))
+            AppError::bad_request("month", format!("month must be YYYY-MM, got {month:?}"))
         })?,
         None => selected.unwrap_or(today).first_of_month(),
     };
@@ -107,7 +104,7 @@ pub(super) async fn month_calendar(
     let window = i64::from(rules_for(host, event_type).booking_window_days.get());
     let last_month = today.saturating_add(window.days()).first_of_month();
     let month = month.min(last_month);
-    let days = free_slot_days(
+    let days = booking::free_slot_days(
         state,
         host,
         event_type,
@@ -121,7 +118,7 @@ pub(super) async fn month_calendar(
         &CalendarInput {
             links,
             zone,
-            clock,
+            time_format,
             today,
             month,
             last_month,
@@ -182,8 +179,8 @@ async fn get_event_calendar(
         host,
         event_type,
         schedule_version,
-    } = public_event_type(&state, &tenant_slug, &username, &event_slug).await?;
-    let clock = Clock::of_request(&headers);
+    } = directory::bookable_page(&state, &tenant_slug, &username, &event_slug).await?;
+    let time_format = TimeFormat::of_request(&headers);
     let (zone, zone_note) = invitee_zone(query.tz.as_deref(), &host.timezone);
     let path = event_path(&tenant, &host, &event_type);
     let links = Links::new(path.clone(), vec![]);
@@ -194,7 +191,7 @@ async fn get_event_calendar(
         &event_type,
         &links,
         &zone,
-        clock,
+        time_format,
         &query,
         None,
         Some(schedule_version),
@@ -278,9 +275,13 @@ struct FormPage {
     errors: Vec<FieldError>,
 }
 
+/// Where the form's problems list the answer of a question: `answer.<question id>`, the
+/// answer's input name.
+const ANSWER_PREFIX: &str = "answer.";
+
 /// The form's answer name of a question.
 fn answer_name(id: &str) -> String {
-    format!("answer.{id}")
+    format!("{ANSWER_PREFIX}{id}")
 }
 
 fn question_fields(
@@ -387,7 +388,7 @@ fn chosen(
     path: &str,
     start: Timestamp,
     zone: TimeZoneName,
-    clock: Clock,
+    time_format: TimeFormat,
 ) -> Chosen {
     let minutes = i64::from(event_type.fields.duration.get());
     let local = start.to_zoned_datetime(zone.time_zone().clone());
@@ -405,13 +406,13 @@ fn chosen(
         format!(
             "For {}: {}",
             host.display_name,
-            clock.meeting(&host_start, &host_end)
+            time_format.meeting(&host_start, &host_end)
         )
     };
     let date = local.date().to_string();
     Chosen {
         calendar_href: with_query(path, [("tz", zone.as_str()), ("date", date.as_str())]),
-        when: clock.meeting(&local, &end),
+        when: time_format.meeting(&local, &end),
         when_note,
         start,
         zone,
@@ -436,26 +437,23 @@ async fn get_booking_form(
 ) -> Result<Response, PageError> {
     let form: FormQuery = query(raw.as_deref())?;
     let start = parse_instant("start", form.start.as_deref().unwrap_or_default())?;
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_type = bookable_event_type(&state, &host, &event_slug).await?;
-    let clock = Clock::of_request(&headers);
-    let (zone, _) = invitee_zone(form.tz.as_deref(), &host.timezone);
-    let path = event_path(&tenant, &host, &event_type);
-    let chosen = chosen(&host, &event_type, &path, start, zone, clock);
-    let date = start
-        .to_zoned_datetime(chosen.zone.time_zone().clone())
-        .date();
-    let free = free_slot_days(&state, &host, &event_type, None, &chosen.zone, date, date).await?;
-    let still_free = free
-        .iter()
-        .flat_map(|day| day.slots.iter())
-        .any(|slot| slot.start.timestamp() == start);
-    if !still_free {
+    let page = directory::bookable_page(&state, &tenant_slug, &username, &event_slug).await?;
+    let time_format = TimeFormat::of_request(&headers);
+    let (zone, _) = invitee_zone(form.tz.as_deref(), &page.host.timezone);
+    let path = event_path(&page.tenant, &page.host, &page.event_type);
+    let chosen = chosen(
+        &page.host,
+        &page.event_type,
+        &path,
+        start,
+        zone,
+        time_format,
+    );
+    if !booking::still_free(&state, &page, start, &chosen.zone).await? {
         return Ok(see_other(&taken_href(&path, &chosen)));
     }
-    let page = form_page(&tenant, &host, &event_type, &path, &chosen, &[], Vec::new());
-    Ok(render(&page)?.into_response())
+    let form = form_page(&page, &path, &chosen, &[], Vec::new());
+    Ok(render(&form)?.into_response())
 }
 
 fn taken_href(path: &str, chosen: &Chosen) -> String {
@@ -475,14 +473,18 @@ fn taken_href(path: &str, chosen: &Chosen) -> String {
 }
 
 fn form_page(
-    tenant: &Tenant,
-    host: &User,
-    event_type: &EventType,
+    page: &BookablePage,
     path: &str,
     chosen: &Chosen,
     fields: &[(String, String)],
     errors: Vec<(String, String)>,
 ) -> FormPage {
+    let BookablePage {
+        tenant,
+        host,
+        event_type,
+        ..
+    } = page;
     let error_of = |field: &str| {
         errors
             .iter()
@@ -491,14 +493,14 @@ fn form_page(
     };
     let answer_error = errors.iter().find_map(|(field, message)| {
         field
-            .strip_prefix(ANSWER_FIELD_PREFIX)
+            .strip_prefix(ANSWER_PREFIX)
             .map(|id| (id, message.as_str()))
     });
     let value = |name: &str| form_value(fields, name).unwrap_or_default().to_owned();
     let summary_errors = errors
         .iter()
         .map(|(field, message)| FieldError {
-            input_id: match field.strip_prefix(ANSWER_FIELD_PREFIX) {
+            input_id: match field.strip_prefix(ANSWER_PREFIX) {
                 Some(id) => format!("answer-{id}"),
                 None => field.clone(),
             },
@@ -541,13 +543,18 @@ async fn post_booking_form(
 ) -> Result<Response, PageError> {
     let fields = form_fields(&body);
     let start = parse_instant("start", form_value(&fields, "start").unwrap_or_default())?;
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_type = bookable_event_type(&state, &host, &event_slug).await?;
-    let clock = Clock::of_request(&headers);
-    let (zone, _) = invitee_zone(form_value(&fields, "tz"), &host.timezone);
-    let path = event_path(&tenant, &host, &event_type);
-    let chosen = chosen(&host, &event_type, &path, start, zone, clock);
+    let page = directory::bookable_page(&state, &tenant_slug, &username, &event_slug).await?;
+    let time_format = TimeFormat::of_request(&headers);
+    let (zone, _) = invitee_zone(form_value(&fields, "tz"), &page.host.timezone);
+    let path = event_path(&page.tenant, &page.host, &page.event_type);
+    let chosen = chosen(
+        &page.host,
+        &page.event_type,
+        &path,
+        start,
+        zone,
+        time_format,
+    );
 
     let mut errors: Vec<(String, String)> = Vec::new();
     let name_value = form_value(&fields, "name").unwrap_or_default().trim();
@@ -581,23 +588,17 @@ async fn post_booking_form(
             .map_err(|e| errors.push(("notes".to_owned(), format!("Notes {}", e.message()))))
             .ok(),
     };
-    let answers = invitee_answers(&event_type, &raw_answers(&event_type, &fields))
+    let questions = &page.event_type.fields.custom_questions;
+    let answers = validate_answers(questions, &raw_answers(&page.event_type, &fields))
         .map_err(|error| {
-            if let ApiError::Validation { field, message } = error {
-                errors.push((field, sentence_case(&message)));
-            }
+            errors.push((answer_name(&error.question), sentence_case(&error.message)));
         })
         .ok();
     let (Some(name), Some(email), Some(responses), true) =
         (name, email, answers, errors.is_empty())
     else {
-        let page = form_page(&tenant, &host, &event_type, &path, &chosen, &fields, errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    };
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
+        let form = form_page(&page, &path, &chosen, &fields, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&form)?).into_response());
     };
     let request = BookingRequest {
         start,
@@ -609,13 +610,13 @@ async fn post_booking_form(
             responses,
         },
     };
-    match book(&state, Actor::SYSTEM, scope, request).await {
-        Ok(booked) => Ok(see_other(&super::manage::booking_href(
-            &tenant,
+    match booking::book_on_page(&state, &page, request).await {
+        Ok(booked) => Ok(see_other(&super::booking_href(
+            &page.tenant,
             booked.booking.id,
             &booked.manage_token,
         ))),
-        Err(ApiError::Conflict {
+        Err(AppError::Conflict {
             code: "slot_unavailable",
             ..
         }) => Ok(see_other(&taken_href(&path, &chosen))),

@@ -10,23 +10,25 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
-use kairos_core::booking::{BookingStatus, CancelledBy};
+use kairos_core::booking::BookingStatus;
 use kairos_core::ids::BookingId;
 use kairos_core::text::LongText;
-use kairos_store::{Actor, Booking, EventType, Tenant, User};
+use kairos_store::{Booking, EventType, Tenant, User};
 
 use super::event::{
     CalendarPage, CalendarQuery, MoveConfirm, Rescheduling, month_calendar, notice_text,
     start_param,
 };
-use super::{EventSummary, form_fields, form_value, invitee_zone, query, see_other, tenant_layout};
-use crate::api::public::bookings::managed_booking;
-use crate::api::public::{ensure_bookable, tenant};
-use crate::booking::{BookingScope, cancel, host_and_type, parse_instant, reschedule};
-use crate::error::ApiError;
-use crate::notifications::{InviteeLinks, location_text};
+use super::{
+    EventSummary, booking_href, form_fields, form_value, invitee_zone, query, see_other,
+    tenant_layout,
+};
+use crate::app::AppError;
+use crate::app::booking::{self, ManagedBooking, parse_instant};
+use crate::app::directory::ensure_bookable;
+use crate::app::notifications::{InviteeLinks, location_text};
 use crate::pages::calendar::{Links, with_query};
-use crate::pages::locale::Clock;
+use crate::pages::locale::TimeFormat;
 use crate::pages::{PageError, render};
 use crate::state::AppState;
 
@@ -43,32 +45,21 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
-/// The confirmation page of a booking.
-pub(super) fn booking_href(tenant: &Tenant, id: BookingId, token: &str) -> String {
-    with_query(
-        &format!("/book/{}/booking/{id}", tenant.slug),
-        [("token", token)],
-    )
-}
-
 /// A booking id from the path; a malformed one is as unknown as a missing one.
 fn booking_id(text: &str) -> Result<BookingId, PageError> {
     text.parse()
-        .map_err(|_| PageError(ApiError::NotFound("booking")))
+        .map_err(|_| PageError(AppError::NotFound("booking")))
 }
 
-/// The tenant, the booking (its token checked) and its host and event type.
+/// The booking (its token checked) with its tenant, host and event type.
 async fn load(
     state: &AppState,
     tenant_slug: &str,
     id: &str,
-    token: Option<&str>,
-) -> Result<(Tenant, Booking, User, EventType), PageError> {
+    token: &str,
+) -> Result<ManagedBooking, PageError> {
     let id = booking_id(id)?;
-    let tenant = tenant(state, tenant_slug).await?;
-    let booking = managed_booking(state, &tenant, id, token.unwrap_or_default()).await?;
-    let (host, event_type) = host_and_type(state, &booking).await?;
-    Ok((tenant, booking, host, event_type))
+    Ok(booking::managed_booking(state, tenant_slug, id, token).await?)
 }
 
 /// When a booking is, in the invitee's zone, and in the host's when that differs.
@@ -77,9 +68,9 @@ struct When {
     host: String,
 }
 
-fn when(booking: &Booking, host: &User, clock: Clock) -> When {
+fn when(booking: &Booking, host: &User, time_format: TimeFormat) -> When {
     let zone = booking.timezone.time_zone().clone();
-    let invitee = clock.meeting(
+    let invitee = time_format.meeting(
         &booking.start_time.to_zoned_datetime(zone.clone()),
         &booking.end_time.to_zoned_datetime(zone),
     );
@@ -90,7 +81,7 @@ fn when(booking: &Booking, host: &User, clock: Clock) -> When {
         format!(
             "For {}: {}",
             host.display_name,
-            clock.meeting(
+            time_format.meeting(
                 &booking.start_time.to_zoned_datetime(zone.clone()),
                 &booking.end_time.to_zoned_datetime(zone),
             )
@@ -170,7 +161,7 @@ struct Managed<'a> {
 fn booking_page(
     state: &AppState,
     managed: Managed<'_>,
-    clock: Clock,
+    time_format: TimeFormat,
     notice: Option<String>,
 ) -> BookingPage {
     let Managed {
@@ -181,7 +172,7 @@ fn booking_page(
         token,
     } = managed;
     let now = state.clock.now();
-    let when = when(booking, host, clock);
+    let when = when(booking, host, time_format);
     let location = location_text(&booking.location);
     let stands = booking.status == BookingStatus::Confirmed && booking.start_time > now;
     let (heading, lead, badge) = match booking.status {
@@ -252,8 +243,14 @@ async fn get_booking(
     let token = query::<TokenQuery>(raw.as_deref())?
         .token
         .unwrap_or_default();
-    let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(&token)).await?;
-    let clock = Clock::of_request(&headers);
+    let managed = load(&state, &tenant_slug, &id, &token).await?;
+    let ManagedBooking {
+        tenant,
+        booking,
+        host,
+        event_type,
+    } = &managed;
+    let time_format = TimeFormat::of_request(&headers);
     render(&booking_page(
         &state,
         Managed {
@@ -263,7 +260,7 @@ async fn get_booking(
             event_type: &event_type,
             token: &token,
         },
-        clock,
+        time_format,
         None,
     ))
 }
@@ -285,7 +282,7 @@ struct CancelPage {
 
 fn cancel_page(
     managed: Managed<'_>,
-    clock: Clock,
+    time_format: TimeFormat,
     reason: &str,
     reason_error: Option<String>,
 ) -> CancelPage {
@@ -296,7 +293,7 @@ fn cancel_page(
         event_type,
         token,
     } = managed;
-    let when = when(booking, host, clock);
+    let when = when(booking, host, time_format);
     CancelPage {
         layout: tenant_layout(tenant, "Cancel your booking").with_color(event_type.fields.color),
         event_name: booking.event_type_name.clone(),
@@ -323,8 +320,14 @@ async fn get_cancel(
     let token = query::<TokenQuery>(raw.as_deref())?
         .token
         .unwrap_or_default();
-    let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(&token)).await?;
-    let clock = Clock::of_request(&headers);
+    let managed = load(&state, &tenant_slug, &id, &token).await?;
+    let ManagedBooking {
+        tenant,
+        booking,
+        host,
+        event_type,
+    } = &managed;
+    let time_format = TimeFormat::of_request(&headers);
     if booking.status != BookingStatus::Confirmed {
         let notice = match booking.status {
             BookingStatus::Cancelled => "This booking was already cancelled.",
@@ -339,7 +342,7 @@ async fn get_cancel(
                 event_type: &event_type,
                 token: &token,
             },
-            clock,
+            time_format,
             Some(notice.to_owned()),
         ));
     }
@@ -351,7 +354,7 @@ async fn get_cancel(
             event_type: &event_type,
             token: &token,
         },
-        clock,
+        time_format,
         "",
         None,
     ))
@@ -368,11 +371,17 @@ async fn post_cancel(
 ) -> Result<Response, PageError> {
     let fields = form_fields(&body);
     let token = form_value(&fields, "token").unwrap_or_default();
-    let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(token)).await?;
-    let clock = Clock::of_request(&headers);
+    let managed = load(&state, &tenant_slug, &id, token).await?;
+    let ManagedBooking {
+        tenant,
+        booking,
+        host,
+        event_type,
+    } = &managed;
+    let time_format = TimeFormat::of_request(&headers);
     let reason_text = form_value(&fields, "reason").unwrap_or_default().trim();
     let reason = match LongText::parse(reason_text) {
-        Ok(reason) => Some(reason.to_string()).filter(|reason| !reason.is_empty()),
+        Ok(reason) => Some(reason),
         Err(error) => {
             let page = cancel_page(
                 Managed {
@@ -382,41 +391,29 @@ async fn post_cancel(
                     event_type: &event_type,
                     token,
                 },
-                clock,
+                time_format,
                 reason_text,
                 Some(format!("The reason {}.", error.message())),
             );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    match cancel(
-        &state,
-        Actor::SYSTEM,
-        scope,
-        &booking,
-        CancelledBy::Invitee,
-        reason,
-    )
-    .await
-    {
+    match booking::cancel_managed(&state, &managed, reason).await {
         Ok(_) => Ok(see_other(&booking_href(&tenant, booking.id, token))),
-        Err(ApiError::Conflict { .. }) => {
-            let booking = managed_booking(&state, &tenant, booking.id, token).await?;
+        Err(AppError::Conflict { .. }) => {
+            let booking = booking::managed_booking(&state, &tenant_slug, booking.id, token)
+                .await?
+                .booking;
             let page = booking_page(
                 &state,
                 Managed {
-                    tenant: &tenant,
+                    tenant,
                     booking: &booking,
                     host: &host,
                     event_type: &event_type,
                     token,
                 },
-                clock,
+                time_format,
                 Some("This booking was already cancelled.".to_owned()),
             );
             Ok((StatusCode::CONFLICT, render(&page)?).into_response())
@@ -436,8 +433,14 @@ async fn get_reschedule(
 ) -> Result<Html<String>, PageError> {
     let query: CalendarQuery = query(raw.as_deref())?;
     let token = query.token.clone().unwrap_or_default();
-    let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(&token)).await?;
-    let clock = Clock::of_request(&headers);
+    let managed = load(&state, &tenant_slug, &id, &token).await?;
+    let ManagedBooking {
+        tenant,
+        booking,
+        host,
+        event_type,
+    } = &managed;
+    let time_format = TimeFormat::of_request(&headers);
     let now = state.clock.now();
     if booking.status != BookingStatus::Confirmed || booking.start_time <= now {
         return render(&booking_page(
@@ -449,7 +452,7 @@ async fn get_reschedule(
                 event_type: &event_type,
                 token: &token,
             },
-            clock,
+            time_format,
             Some("This booking can no longer be moved.".to_owned()),
         ));
     }
@@ -468,7 +471,7 @@ async fn get_reschedule(
         &event_type,
         &links,
         &zone,
-        clock,
+        time_format,
         &query,
         Some(booking.start_time),
         None,
@@ -490,7 +493,7 @@ async fn get_reschedule(
                 jiff::SignedDuration::from_mins(i64::from(event_type.fields.duration.get()));
             let end = start.checked_add(minutes).unwrap_or(start);
             Some(MoveConfirm {
-                new_when: clock.meeting(
+                new_when: time_format.meeting(
                     &start.to_zoned_datetime(zone.time_zone().clone()),
                     &end.to_zoned_datetime(zone.time_zone().clone()),
                 ),
@@ -502,7 +505,7 @@ async fn get_reschedule(
         }
         None => None,
     };
-    let old = when(&booking, &host, clock);
+    let old = when(&booking, &host, time_format);
     render(&CalendarPage {
         layout: tenant_layout(&tenant, "Pick a new time").with_color(event_type.fields.color),
         summary: EventSummary::new(&tenant, &host, &event_type),
@@ -528,30 +531,18 @@ async fn post_reschedule(
     let fields = form_fields(&body);
     let token = form_value(&fields, "token").unwrap_or_default();
     let start = parse_instant("start", form_value(&fields, "start").unwrap_or_default())?;
-    let (tenant, booking, host, event_type) = load(&state, &tenant_slug, &id, Some(token)).await?;
-    ensure_bookable(&event_type)?;
+    let managed = load(&state, &tenant_slug, &id, token).await?;
+    let ManagedBooking {
+        tenant, booking, ..
+    } = &managed;
     let (zone, _) = invitee_zone(form_value(&fields, "tz"), &booking.timezone);
-    let scope = BookingScope {
-        tenant: &tenant,
-        host: &host,
-        event_type: &event_type,
-    };
-    match reschedule(
-        &state,
-        Actor::SYSTEM,
-        scope,
-        &booking,
-        start,
-        Some(zone.clone()),
-    )
-    .await
-    {
+    match booking::reschedule_managed(&state, &managed, start, Some(zone.clone())).await {
         Ok(moved) => Ok(see_other(&booking_href(
             &tenant,
             moved.booking.id,
             &moved.manage_token,
         ))),
-        Err(ApiError::Conflict {
+        Err(AppError::Conflict {
             code: "slot_unavailable",
             ..
         }) => {

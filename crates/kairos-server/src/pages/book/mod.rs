@@ -1,9 +1,9 @@
 //! `/book/{tenantSlug}/…`: the tenant's hosts, a host's event types, and (in the submodules) an
 //! event type's calendar and form, and the pages that manage a booking.
 //!
-//! Static segments win over the `{username}` segment, so the admin API refuses the usernames
-//! `booking`, `cancel` and `reschedule` (the manage pages' routes; see
-//! `api::admin::users::RESERVED_USERNAMES`).
+//! Static segments win over the `{username}` segment, so the application refuses the usernames
+//! `booking`, `cancel` and `reschedule` for hosts (the manage pages' routes; see
+//! [`RESERVED_USERNAMES`](crate::app::hosts::RESERVED_USERNAMES)).
 
 mod event;
 mod manage;
@@ -14,14 +14,16 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use kairos_core::event_type::{Location, LocationType};
+use kairos_core::ids::BookingId;
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{EventType, EventTypeFilter, PageRequest, Tenant, User, UserFilter};
+use kairos_store::{EventType, Tenant, User};
 use serde::de::DeserializeOwned;
 
+use super::calendar::with_query;
 use super::{Layout, PageError, render};
-use crate::api::public::{host, tenant};
-use crate::error::ApiError;
-use crate::notifications::location_text;
+use crate::app::AppError;
+use crate::app::directory;
+use crate::app::notifications::location_text;
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -36,7 +38,7 @@ pub(super) fn router() -> Router<AppState> {
 /// parameters added), and a malformed one is a 400 page.
 fn query<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, PageError> {
     serde_urlencoded::from_str(raw.unwrap_or_default()).map_err(|error| {
-        PageError(ApiError::BadRequest {
+        PageError(AppError::BadRequest {
             message: format!("the query string is malformed: {error}"),
             field: None,
         })
@@ -74,6 +76,14 @@ fn invitee_zone(
             ),
         },
     }
+}
+
+/// The confirmation page of a booking.
+fn booking_href(tenant: &Tenant, id: BookingId, token: &str) -> String {
+    with_query(
+        &format!("/book/{}/booking/{id}", tenant.slug),
+        [("token", token)],
+    )
 }
 
 /// A 303 to `location` (after a form POST, so a reload does not post again).
@@ -167,24 +177,11 @@ async fn get_tenant(
     State(state): State<AppState>,
     Path(tenant_slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let hosts = state
-        .store
-        .list_users(
-            tenant.id,
-            UserFilter {
-                only: None,
-                active_only: true,
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await
-        .map_err(ApiError::from)?;
+    let (tenant, hosts) = directory::tenant_hosts(&state, &tenant_slug).await?;
     render(&TenantPage {
         layout: tenant_layout(&tenant, format!("Book a meeting with {}", tenant.name)),
         tenant_name: tenant.name.to_string(),
         hosts: hosts
-            .items
             .iter()
             .map(|host| HostCard {
                 name: host.display_name.to_string(),
@@ -220,27 +217,12 @@ async fn get_host(
     State(state): State<AppState>,
     Path((tenant_slug, username)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_types = state
-        .store
-        .list_event_types(
-            tenant.id,
-            EventTypeFilter {
-                user: Some(host.id),
-                bookable_only: true,
-                ..EventTypeFilter::default()
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await
-        .map_err(ApiError::from)?;
+    let (tenant, host, event_types) = directory::host_page(&state, &tenant_slug, &username).await?;
     render(&HostPage {
         layout: tenant_layout(&tenant, host.display_name.to_string()),
         host_name: host.display_name.to_string(),
         host_initials: initials(host.display_name.as_str()),
         events: event_types
-            .items
             .iter()
             .map(|event_type| {
                 let fields = &event_type.fields;

@@ -1,89 +1,10 @@
-//! The console's availability and settings pages: weekly hours and time zone, date overrides and
-//! time off, the host's profile and booking settings, and the tenant's notification wording.
-//!
-//! Invariants:
-//! - Every page is about one host: the account's own profile, or for owners and admins the one
-//!   named by `?host=<userId>` ([`host::resolve`]: a member asking for another host gets 403,
-//!   an unknown or other-tenant id 404, like the API's `userId`).
-//! - Forms validate everything before storing anything, with the same rules as the JSON API
-//!   (the domain types of `kairos-core` and the checks shared with `api::admin`); a refused
-//!   form is shown again with status 422, its values kept and each message next to its field.
-//! - Everything works without JavaScript; `kairos.js` only adds buttons (add, remove and copy
-//!   time windows) and hides what does not apply.
+//! The time-window inputs the availability pages share: rows of start and end times read into
+//! a day's windows, and how dates and windows are written for a reader.
 
-mod dates;
-mod host;
-mod notifications;
-pub(super) mod password;
-mod settings;
-mod weekly;
-
-use askama::Template;
-use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use kairos_core::schedule::{DayWindows, TimeWindow, WallTime};
 
-use super::{Console, ConsoleLayout, Section};
-use crate::error::ApiError;
-use crate::pages::{PageError, render};
-use crate::state::AppState;
-
-/// The availability and settings pages.
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .merge(weekly::router())
-        .merge(dates::router())
-        .merge(settings::router())
-        .merge(notifications::router())
-        .merge(password::router())
-}
-
-/// One problem of a submitted form: the input it is about and what to do.
-#[derive(Debug, Clone)]
-pub struct FieldError {
-    pub input_id: String,
-    pub message: String,
-}
-
-/// The problems of a submitted form, by input id, in the order the form shows them.
-#[derive(Debug, Clone, Default)]
-pub struct FormErrors(Vec<FieldError>);
-
-impl FormErrors {
-    /// Records a problem with `input_id` (the first one per input wins).
-    pub fn add(&mut self, input_id: impl Into<String>, message: impl AsRef<str>) {
-        let input_id = input_id.into();
-        if self.get(&input_id).is_none() {
-            self.0.push(FieldError {
-                input_id,
-                message: sentence(message.as_ref()),
-            });
-        }
-    }
-
-    /// The message for an input, if it has one.
-    pub fn get(&self, input_id: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|error| error.input_id == input_id)
-            .map(|error| error.message.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn list(&self) -> &[FieldError] {
-        &self.0
-    }
-}
-
-pub(crate) use crate::pages::error::sentence;
+use crate::pages::admin::form::ConsoleForm;
+use crate::pages::error::sentence;
 
 /// One row of time-window inputs as the form shows it (values as typed).
 #[derive(Debug, Clone, Default)]
@@ -141,7 +62,7 @@ pub fn form_time(value: &str, is_end: bool) -> Result<WallTime, String> {
 /// Rows with both times blank are ignored. A row's problem goes on the row (and the result is
 /// `Err(None)`); a problem of the day as a whole (overlaps, too many) is `Err(Some(message))`.
 pub fn read_windows(
-    form: &super::ConsoleForm,
+    form: &ConsoleForm,
     prefix: &str,
 ) -> (Vec<WindowRow>, Result<DayWindows, Option<String>>) {
     let (start_name, end_name) = (format!("{prefix}_start"), format!("{prefix}_end"));
@@ -192,14 +113,6 @@ pub fn with_blank_row(mut rows: Vec<WindowRow>) -> Vec<WindowRow> {
     rows
 }
 
-/// The message of a validation error (other errors as they print).
-pub fn message_of(error: ApiError) -> String {
-    match error {
-        ApiError::Validation { message, .. } => message,
-        other => other.to_string(),
-    }
-}
-
 /// `Thu 24 Dec 2026`.
 pub fn date_label(date: jiff::civil::Date) -> String {
     date.strftime("%a %-d %b %Y").to_string()
@@ -213,53 +126,6 @@ pub fn windows_label(windows: &DayWindows) -> String {
         .map(|w| format!("{}–{}", w.start(), w.end()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// What went wrong on one of these pages: a page error, or a refusal shown inside the console
-/// (a member reaching for another host's page), which keeps the navigation.
-#[derive(Debug)]
-pub enum Failure {
-    Page(PageError),
-    Refused(Box<RefusedPage>),
-}
-
-impl From<PageError> for Failure {
-    fn from(error: PageError) -> Self {
-        Failure::Page(error)
-    }
-}
-
-impl Failure {
-    /// `error` as seen from a page of `section`: 403s stay inside the console.
-    pub fn of(console: &Console, section: Section, error: ApiError) -> Self {
-        match error {
-            ApiError::Forbidden(message) => Failure::Refused(Box::new(RefusedPage {
-                layout: console.layout("Not allowed", section),
-                message: sentence(&message),
-            })),
-            other => Failure::Page(PageError(other)),
-        }
-    }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        match self {
-            Failure::Page(error) => error.into_response(),
-            Failure::Refused(page) => match render(page.as_ref()) {
-                Ok(html) => (StatusCode::FORBIDDEN, html).into_response(),
-                Err(error) => error.into_response(),
-            },
-        }
-    }
-}
-
-/// A 403 inside the console layout.
-#[derive(Debug, Template)]
-#[template(path = "admin/hours/refused.html")]
-pub struct RefusedPage {
-    layout: ConsoleLayout,
-    message: String,
 }
 
 #[cfg(test)]
@@ -276,11 +142,5 @@ mod tests {
         assert!(form_time("09:30:15", false).is_err());
         let whole_evening = TimeWindow::parse("18:00", "24:00").expect("window");
         assert_eq!(WindowRow::of(&whole_evening).end, "00:00");
-    }
-
-    #[test]
-    fn messages_become_sentences() {
-        assert_eq!(sentence("windows overlap"), "Windows overlap.");
-        assert_eq!(sentence("Done."), "Done.");
     }
 }

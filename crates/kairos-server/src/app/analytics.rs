@@ -16,9 +16,14 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use kairos_core::booking::BookingStatus;
 use kairos_core::ids::EventTypeId;
+use kairos_core::zone::TimeZoneName;
 use kairos_store::Booking;
+use kairos_store::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use super::{AppError, AppResult, Caller};
+use crate::state::AppState;
 
 /// The headline numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -192,4 +197,45 @@ pub fn summarize(
         by_hour_of_day: by_hour,
         trend,
     }
+}
+
+/// The analytics of the `days` (default 30; 1–365, else a 400 naming `days`) up to now, in
+/// `timezone` (default: the caller's host profile zone, else UTC): the tenant's bookings for
+/// owners and admins, a member's own otherwise.
+pub async fn analytics_for(
+    state: &AppState,
+    caller: &Caller,
+    days: Option<i64>,
+    timezone: Option<&str>,
+) -> AppResult<Analytics> {
+    let days = days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        return Err(AppError::bad_request(
+            "days",
+            "days must be between 1 and 365",
+        ));
+    }
+    let tenant = caller.tenant();
+    let zone = match (timezone, caller.own_host()) {
+        (Some(zone), _) => {
+            TimeZoneName::parse(zone).map_err(|e| AppError::bad_request("timezone", e.message()))?
+        }
+        (None, Some(user)) => state.store.user(tenant, user).await?.timezone,
+        (None, None) => TimeZoneName::utc(),
+    };
+    let now = state.clock.now();
+    let mut bookings = state
+        .store
+        .bookings_created_between(tenant, now - SignedDuration::from_hours(24 * days), now)
+        .await?;
+    if !caller.manages_tenant() {
+        bookings.retain(|b| Some(b.host_user_id) == caller.own_host());
+    }
+    Ok(summarize(
+        &bookings,
+        zone.as_str(),
+        zone.time_zone(),
+        days,
+        now,
+    ))
 }

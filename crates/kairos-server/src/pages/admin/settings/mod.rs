@@ -1,5 +1,10 @@
-//! `/admin/scheduling/settings`: a host's profile (name, email, time zone, avatar) and booking
-//! settings (buffers, notice, window, limits, default duration), saved together.
+//! The console's settings pages: a host's profile (name, email, time zone, avatar) and booking
+//! settings (buffers, notice, window, limits, default duration), saved together (this module);
+//! the account's password ([`password`]); the tenant's notification wording
+//! ([`notifications`]).
+
+mod notifications;
+pub(super) mod password;
 
 use askama::Template;
 use axum::Router;
@@ -14,13 +19,12 @@ use kairos_core::settings::{
 };
 use kairos_core::text::{DisplayName, EmailAddress};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, User, UserUpdate};
+use kairos_store::User;
 
+use super::availability::{ZoneOption, zone_options};
+use super::form::{Failure, FormErrors, message_of};
 use super::host::{Host, resolve_for_page, resolve_for_write};
-use super::weekly::{ZoneOption, zone_options};
-use super::{Failure, FormErrors, message_of};
-use crate::api::admin::avatar_url;
-use crate::error::ApiError;
+use crate::app::hosts::{self, HostChanges, avatar_url};
 use crate::pages::admin::{
     Console, ConsoleForm, ConsoleLayout, Section, done, notice_code, with_status,
 };
@@ -30,7 +34,10 @@ use crate::state::AppState;
 const PATH: &str = "/admin/scheduling/settings";
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route(PATH, get(show).post(save))
+    Router::new()
+        .route(PATH, get(show).post(save))
+        .merge(notifications::router())
+        .merge(password::router())
 }
 
 /// A number input of the booking settings, with its range.
@@ -159,7 +166,7 @@ fn number_fields(values: [String; 7]) -> Vec<NumberField> {
 }
 
 #[derive(Template)]
-#[template(path = "admin/hours/settings.html")]
+#[template(path = "admin/settings/profile.html")]
 struct SettingsPage {
     layout: ConsoleLayout,
     host: Host,
@@ -318,21 +325,16 @@ async fn save(
             render(&page)?,
         ));
     };
-    let mut update = UserUpdate::from(host.user.clone());
-    update.display_name = display_name;
-    update.email = email;
-    update.timezone = timezone;
-    update.avatar_url = avatar;
-    update.settings = settings;
-    state
-        .store
-        .update_user(
-            console.principal().tenant_id,
-            Actor::account(console.principal().account_id),
-            host.user.id,
-            update,
-        )
+    let changes = HostChanges {
+        display_name: Some(display_name),
+        email: Some(email),
+        timezone: Some(timezone),
+        avatar_url: Some(avatar),
+        settings: Some(settings),
+        ..HostChanges::default()
+    };
+    hosts::update(&state, &console.caller, host.user.id, changes)
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?;
+        .map_err(PageError)?;
     Ok(done(&format!("{PATH}{}", host.query), "saved"))
 }

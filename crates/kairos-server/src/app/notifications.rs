@@ -1,5 +1,9 @@
-//! What each booking change tells whom (DESIGN 7): the outbox messages the booking service hands
-//! to the store, which writes them in the same transaction as the change.
+//! Notifications: what each booking change tells whom, the messages of a booking as the host
+//! sees them (and putting a failed one back in the queue), the tenant's own wording of each
+//! notification, and the mailer and worker that deliver them.
+//!
+//! A booking change hands the store its outbox messages, written in the same transaction as the
+//! change (docs/architecture.md, "The outbox").
 //!
 //! One message per recipient and reason: a confirmation, reschedule or cancellation to the host
 //! and to the invitee, due at once; and, for a booking that stands, the event type's reminders,
@@ -13,14 +17,21 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use kairos_core::event_type::{CustomQuestions, Location, LocationType, ReminderSettings};
-use kairos_core::ids::BookingId;
+use kairos_core::ids::{BookingId, OutboxId};
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_notify::message::Mailbox;
 use kairos_notify::notification::{Notification, Party, Response};
+use kairos_notify::template::{TemplateOverride, default_template};
 use kairos_notify::transport::{FileMailer, Mailer, SmtpCredentials, SmtpMailer, SmtpSettings};
 use kairos_notify::worker::{OutboxWorker, WorkerConfig};
-use kairos_store::{Booking, NewOutboxMessage, Tenant, User};
+use kairos_store::prelude::*;
+use kairos_store::{
+    Booking, NewOutboxMessage, NotificationTemplate, OutboxMessage, StoreError, Tenant, User,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::{AppError, AppResult, Caller};
 use crate::settings::{MailSettings, ServeSettings, SmtpSecurity};
 use crate::state::AppState;
 
@@ -194,6 +205,166 @@ impl Announcement<'_> {
             sequence: u32::try_from(booking.sequence).unwrap_or(0),
         }
     }
+}
+
+/// The messages of a booking the caller may manage, oldest first: every confirmation,
+/// reminder, reschedule and cancellation notice with its state, attempts and last error.
+pub async fn booking_messages(
+    state: &AppState,
+    caller: &Caller,
+    id: BookingId,
+) -> AppResult<Vec<OutboxMessage>> {
+    super::bookings::load(state, caller, id).await?;
+    state
+        .store
+        .list_outbox(caller.tenant(), id)
+        .await
+        .map_err(AppError::from_store("booking"))
+}
+
+/// Puts a failed message of a booking the caller may manage back in the queue: it is sent
+/// again at once, with a fresh count of attempts (404 for a message of another booking, 409
+/// `message_not_failed` for one that did not fail).
+pub async fn retry(
+    state: &AppState,
+    caller: &Caller,
+    id: BookingId,
+    message_id: OutboxId,
+) -> AppResult<OutboxMessage> {
+    let messages = booking_messages(state, caller, id).await?;
+    if !messages.iter().any(|m| m.id == message_id) {
+        return Err(AppError::NotFound("message"));
+    }
+    let retried = state
+        .store
+        .retry_outbox(
+            caller.tenant(),
+            caller.actor(),
+            message_id,
+            state.clock.now(),
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::Rejected { code, message } => AppError::Conflict {
+                code,
+                message,
+                field: None,
+            },
+            other => AppError::from_store("message")(other),
+        })?;
+    state.notify_outbox();
+    Ok(retried)
+}
+
+/// The wording of one notification type for one audience: the tenant's override, if any, and
+/// the built-in default it replaces.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateView {
+    pub kind: NotificationKind,
+    pub audience: Audience,
+    /// The tenant's subject template; `null` uses the default.
+    pub subject: Option<String>,
+    /// The tenant's plain-text body template; `null` uses the default. The HTML part is made
+    /// from it.
+    pub body: Option<String>,
+    pub default_subject: &'static str,
+    pub default_body: &'static str,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<jiff::Timestamp>,
+}
+
+fn view(
+    kind: NotificationKind,
+    audience: Audience,
+    stored: Option<&NotificationTemplate>,
+) -> TemplateView {
+    let defaults = default_template(kind, audience);
+    TemplateView {
+        kind,
+        audience,
+        subject: stored.and_then(|t| t.subject.clone()),
+        body: stored.and_then(|t| t.body.clone()),
+        default_subject: defaults.subject,
+        default_body: defaults.body,
+        updated_at: stored.map(|t| t.updated_at),
+    }
+}
+
+/// Every notification type and audience with its wording, in the spec's order of types, host
+/// before invitee.
+pub async fn template_views(state: &AppState, caller: &Caller) -> AppResult<Vec<TemplateView>> {
+    let stored = state
+        .store
+        .notification_templates(caller.tenant())
+        .await
+        .map_err(AppError::from_store("templates"))?;
+    let views = NotificationKind::ALL
+        .into_iter()
+        .flat_map(|kind| [(kind, Audience::Host), (kind, Audience::Invitee)])
+        .map(|(kind, audience)| {
+            let found = stored
+                .iter()
+                .find(|t| t.kind == kind && t.audience == audience);
+            view(kind, audience, found)
+        })
+        .collect();
+    Ok(views)
+}
+
+/// A notification type as spelled in a path (400 naming `kind` otherwise).
+pub fn parse_kind(kind: &str) -> AppResult<NotificationKind> {
+    NotificationKind::parse(kind).map_err(|e| AppError::bad_request("kind", e.to_string()))
+}
+
+/// An audience as spelled in a path (400 naming `audience` otherwise).
+pub fn parse_audience(audience: &str) -> AppResult<Audience> {
+    Audience::parse(audience).map_err(|e| AppError::bad_request("audience", e.to_string()))
+}
+
+/// Checks and stores a tenant's wording for one type and audience (owners and admins only);
+/// a blank field keeps the built-in one. An unknown `{{variable}}`, unbalanced braces or a
+/// subject over one line is a 422 naming `subject` or `body`.
+pub async fn save_template(
+    state: &AppState,
+    caller: &Caller,
+    kind: NotificationKind,
+    audience: Audience,
+    subject: Option<&str>,
+    body: Option<&str>,
+) -> AppResult<TemplateView> {
+    caller.require_tenant_manager()?;
+    let parsed = TemplateOverride::parse(subject, body)
+        .map_err(|e| AppError::validation(e.field.as_str(), e.error.to_string()))?;
+    let saved = state
+        .store
+        .put_notification_template(
+            caller.tenant(),
+            caller.actor(),
+            kind,
+            audience,
+            parsed.subject().map(str::to_owned),
+            parsed.body().map(str::to_owned),
+        )
+        .await
+        .map_err(AppError::from_store("template"))?;
+    Ok(view(kind, audience, Some(&saved)))
+}
+
+/// Removes the tenant's wording for one type and audience (owners and admins only); 404 when
+/// it had none.
+pub async fn reset_template(
+    state: &AppState,
+    caller: &Caller,
+    kind: NotificationKind,
+    audience: Audience,
+) -> AppResult<()> {
+    caller.require_tenant_manager()?;
+    state
+        .store
+        .delete_notification_template(caller.tenant(), caller.actor(), kind, audience)
+        .await
+        .map_err(AppError::from_store("template override"))
 }
 
 /// The mailer the settings ask for: SMTP when a host is set, else `.eml` files.

@@ -4,12 +4,12 @@ use jiff::tz::TimeZone;
 use kairos_core::ids::{TenantId, UserId};
 use kairos_core::text::{DisplayName, EmailAddress, Slug, Username};
 use kairos_core::zone::TimeZoneName;
+use kairos_store::prelude::*;
 use kairos_store::{NewApiToken, NewOwner, NewTenant, Store, TenantWithOwner};
 use serde::Serialize;
 
-use crate::api::admin::NO_PASSWORD;
-use crate::auth::{hash_password, issue_token};
-use crate::error::ApiError;
+use super::access::{NO_PASSWORD, hash_password, issue_token};
+use super::{AppError, AppResult};
 
 /// What `kairos tenant create` prints.
 #[derive(Debug, Serialize)]
@@ -34,12 +34,12 @@ pub struct TenantRequest<'a> {
     pub timezone: &'a str,
 }
 
-fn invalid(field: &str, error: kairos_core::ParseError) -> ApiError {
-    ApiError::validation(field, error.message())
+fn invalid(field: &str, error: kairos_core::ParseError) -> AppError {
+    AppError::validation(field, error.message())
 }
 
 /// A username for the owner's profile from their email's local part (`ada.l@x` → `ada-l`).
-fn username_from_email(email: &EmailAddress) -> Result<Username, ApiError> {
+fn username_from_email(email: &EmailAddress) -> AppResult<Username> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     let mut name: String = local
         .chars()
@@ -62,7 +62,7 @@ fn username_from_email(email: &EmailAddress) -> Result<Username, ApiError> {
 pub async fn create_tenant(
     store: &dyn Store,
     request: TenantRequest<'_>,
-) -> Result<ProvisionedTenant, ApiError> {
+) -> AppResult<ProvisionedTenant> {
     let slug = Slug::parse(request.slug).map_err(|e| invalid("slug", e))?;
     let name = DisplayName::parse(request.name).map_err(|e| invalid("name", e))?;
     let email = EmailAddress::parse(request.admin_email).map_err(|e| invalid("adminEmail", e))?;
@@ -85,7 +85,7 @@ pub async fn create_tenant(
             },
         )
         .await
-        .map_err(ApiError::from_store("tenant"))?;
+        .map_err(AppError::from_store("tenant"))?;
     let token = issue_token();
     store
         .create_api_token(

@@ -6,10 +6,11 @@ use kairos_core::event_type::{
 use kairos_core::schedule::{DayWindows, TimeWindow, WeeklySchedule};
 use kairos_core::settings::{DurationMinutes, SettingOverrides};
 use kairos_core::text::{DisplayName, LongText, Slug};
+use kairos_store::prelude::*;
 use kairos_store::{Actor, AvailabilityUpdate, EventTypeFields, Store, UserUpdate};
 use rand::RngExt;
 
-use crate::provision::{TenantRequest, create_tenant, system_zone_name};
+use super::provision::{TenantRequest, create_tenant, system_zone_name};
 
 /// What the demo seed created, to print.
 #[derive(Debug)]

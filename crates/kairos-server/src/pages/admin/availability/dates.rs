@@ -12,15 +12,15 @@ use jiff::civil::Date;
 use kairos_core::ids::BlockedDateId;
 use kairos_core::schedule::DateOverride;
 use kairos_core::text::LongText;
-use kairos_store::{Actor, BlockedDate, NewBlockedDate, PageRequest};
+use kairos_store::{BlockedDate, NewBlockedDate};
 
-use super::host::{Host, resolve_for_page, resolve_for_write};
-use super::{
-    Failure, FormErrors, WindowRow, date_label, form_time, message_of, read_windows, windows_label,
-    with_blank_row,
+use super::windows::{
+    WindowRow, date_label, form_time, read_windows, windows_label, with_blank_row,
 };
-use crate::api::admin::{blocked_period, iso_date, remove_blocked_date};
-use crate::error::ApiError;
+use crate::app::AppError;
+use crate::app::availability::{self, UpcomingDates, blocked_period, iso_date};
+use crate::pages::admin::form::{Failure, FormErrors, message_of};
+use crate::pages::admin::host::{Host, resolve_for_page, resolve_for_write};
 use crate::pages::admin::{
     Console, ConsoleForm, ConsoleLayout, Section, done, notice_code, with_status,
 };
@@ -122,7 +122,7 @@ pub struct PartialForm {
 }
 
 #[derive(Template)]
-#[template(path = "admin/hours/dates.html")]
+#[template(path = "admin/availability/dates.html")]
 struct DatesPage {
     layout: ConsoleLayout,
     host: Host,
@@ -180,25 +180,17 @@ async fn page(
     notice: Option<&str>,
     refused: Refused,
 ) -> Result<DatesPage, Failure> {
-    let tenant = console.principal().tenant_id;
     // Override and time-off dates and hours are wall-clock values in the zone of the weekly
     // hours (which may differ from the profile's display zone).
-    let zone = state
-        .store
-        .availability(tenant, host.user.id)
+    let UpcomingDates {
+        zone,
+        today,
+        overrides,
+        blocked,
+    } = availability::upcoming_dates(state, &console.caller, host.user.id)
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?
-        .timezone;
-    let today = state
-        .clock
-        .now()
-        .to_zoned_datetime(zone.time_zone().clone())
-        .date();
-    let overrides = state
-        .store
-        .list_date_overrides(tenant, host.user.id, Some(today), None)
-        .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?
+        .map_err(PageError)?;
+    let overrides = overrides
         .into_iter()
         .map(|o| OverrideRow {
             iso: o.date.to_string(),
@@ -206,20 +198,7 @@ async fn page(
             hours: (!o.windows.is_empty()).then(|| windows_label(&o.windows)),
         })
         .collect();
-    let blocked = state
-        .store
-        .list_blocked_dates(
-            tenant,
-            host.user.id,
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?
-        .items
-        .iter()
-        .filter(|b| b.period.end_date() >= today)
-        .map(BlockedRow::of)
-        .collect();
+    let blocked = blocked.iter().map(BlockedRow::of).collect();
     Ok(DatesPage {
         layout: console
             .layout("Date overrides and time off", Section::Availability)
@@ -340,16 +319,10 @@ async fn save_override(
         };
         return refuse(&state, &console, host, refused).await;
     };
-    state
-        .store
-        .put_date_override(
-            console.principal().tenant_id,
-            Actor::account(console.principal().account_id),
-            host.user.id,
-            DateOverride { date, windows },
-        )
+    let date_override = DateOverride { date, windows };
+    availability::set_date_override(&state, &console.caller, Some(host.user.id), date_override)
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?;
+        .map_err(PageError)?;
     Ok(done(&format!("{PATH}{}", host.query), "saved"))
 }
 
@@ -362,17 +335,10 @@ async fn delete_override(
 ) -> Result<Response, Failure> {
     console.form(&body)?;
     let host = resolve_for_write(&state, &console, Section::Availability, query.as_deref()).await?;
-    let date = iso_date(&date).ok_or(PageError(ApiError::NotFound("date override")))?;
-    state
-        .store
-        .delete_date_override(
-            console.principal().tenant_id,
-            Actor::account(console.principal().account_id),
-            host.user.id,
-            date,
-        )
+    let date = iso_date(&date).ok_or(PageError(AppError::NotFound("date override")))?;
+    availability::remove_date_override(&state, &console.caller, Some(host.user.id), date)
         .await
-        .map_err(|e| PageError(ApiError::from_store("date override")(e)))?;
+        .map_err(PageError)?;
     Ok(done(&format!("{PATH}{}", host.query), "deleted"))
 }
 
@@ -445,10 +411,10 @@ async fn add_blocked(
                     blocked_period(date, None, Some(false), Some(start), Some(end))
                         .map_err(|e| {
                             let input = match &e {
-                                ApiError::Validation { field, .. } if field == "startTime" => {
+                                AppError::Validation { field, .. } if field == "startTime" => {
                                     "partial-start"
                                 }
-                                ApiError::Validation { field, .. } if field == "endTime" => {
+                                AppError::Validation { field, .. } if field == "endTime" => {
                                     "partial-end"
                                 }
                                 _ => "partial-date",
@@ -468,7 +434,7 @@ async fn add_blocked(
             period.map(|period| NewBlockedDate { period, reason })
         }
         _ => {
-            return Err(Failure::Page(PageError(ApiError::bad_request(
+            return Err(Failure::Page(PageError(AppError::bad_request(
                 "kind",
                 "choose whole days or some hours",
             ))));
@@ -478,16 +444,9 @@ async fn add_blocked(
         refused.errors = errors;
         return refuse(&state, &console, host, refused).await;
     };
-    state
-        .store
-        .create_blocked_date(
-            console.principal().tenant_id,
-            Actor::account(console.principal().account_id),
-            host.user.id,
-            new,
-        )
+    availability::block(&state, &console.caller, Some(host.user.id), new)
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?;
+        .map_err(PageError)?;
     Ok(done(&format!("{PATH}{}", host.query), "created"))
 }
 
@@ -500,11 +459,11 @@ async fn delete_blocked(
     console.form(&body)?;
     let id = id
         .parse::<BlockedDateId>()
-        .map_err(|_| PageError(ApiError::NotFound("blocked date")))?;
-    let removed = remove_blocked_date(&state, &console.admin, id)
+        .map_err(|_| PageError(AppError::NotFound("blocked date")))?;
+    let removed = availability::unblock(&state, &console.caller, id)
         .await
         .map_err(|e| Failure::of(&console, Section::Availability, e))?;
-    let query = if Some(removed.user_id) == console.principal().user_id {
+    let query = if Some(removed.user_id) == console.caller.own_host() {
         String::new()
     } else {
         format!("?host={}", removed.user_id)

@@ -1,13 +1,14 @@
-//! Which host a page is about, and the picker owners and admins switch hosts with.
+//! Which host an availability or settings page is about, and the picker owners and admins
+//! switch hosts with.
 
 use askama::Template;
 use kairos_core::ids::UserId;
-use kairos_store::{PageRequest, User, UserFilter};
+use kairos_store::User;
 
-use super::Failure;
-use crate::error::ApiError;
+use super::form::Failure;
+use super::{Console, ConsoleLayout, Section};
+use crate::app::{AppError, hosts};
 use crate::pages::PageError;
-use crate::pages::admin::{Console, ConsoleLayout, Section};
 use crate::state::AppState;
 
 /// The host a page is about.
@@ -45,20 +46,19 @@ fn host_param(query: Option<&str>) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// Resolves `?host=` with the API's rules: a member may name only their own profile (403),
-/// an id that is not a host of this tenant is a 404.
+/// Resolves `?host=` with the application's rules: a member may name only their own profile
+/// (403), an id that is not a host of this tenant is a 404.
 pub async fn resolve(
     state: &AppState,
     console: &Console,
     section: Section,
     query: Option<&str>,
 ) -> Result<Target, Failure> {
-    let tenant = console.principal().tenant_id;
-    let own = console.principal().user_id;
+    let own = console.caller.own_host();
     let named = match host_param(query) {
         Some(raw) => Some(
             raw.parse::<UserId>()
-                .map_err(|_| PageError(ApiError::NotFound("host")))?,
+                .map_err(|_| PageError(AppError::NotFound("host")))?,
         ),
         None => None,
     };
@@ -66,20 +66,10 @@ pub async fn resolve(
         if !console.manages_tenant() {
             return Ok::<_, Failure>(Vec::new());
         }
-        let hosts = state
-            .store
-            .list_users(
-                tenant,
-                UserFilter {
-                    only: None,
-                    active_only: false,
-                },
-                PageRequest::new(PageRequest::MAX_LIMIT, 0),
-            )
+        let hosts = hosts::choices(state, &console.caller)
             .await
-            .map_err(|e| PageError(ApiError::from(e)))?;
+            .map_err(PageError)?;
         Ok(hosts
-            .items
             .into_iter()
             .map(|user| HostOption {
                 selected: Some(user.id) == selected,
@@ -92,20 +82,16 @@ pub async fn resolve(
             })
             .collect())
     };
-    let Some(id) = named.or(own) else {
-        return Ok(Target::Choose(picker(None).await?));
-    };
-    console
-        .admin
-        .require_manage(id)
-        .map_err(|e| Failure::of(console, section, e))?;
     let user = match (&console.host, named) {
         (Some(host), None) => host.clone(),
-        _ => state
-            .store
-            .user(tenant, id)
-            .await
-            .map_err(|e| PageError(ApiError::from_store("host")(e)))?,
+        _ => match hosts::chosen(state, &console.caller, named).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return Ok(Target::Choose(picker(None).await?)),
+            Err(error @ AppError::Forbidden(_)) => {
+                return Err(Failure::of(console, section, error));
+            }
+            Err(error) => return Err(Failure::Page(PageError(error))),
+        },
     };
     let query = if Some(user.id) == own {
         String::new()
@@ -128,7 +114,7 @@ pub async fn resolve_for_write(
 ) -> Result<Host, Failure> {
     match resolve(state, console, section, query).await? {
         Target::Host(host) => Ok(*host),
-        Target::Choose(_) => Err(Failure::Page(PageError(ApiError::bad_request(
+        Target::Choose(_) => Err(Failure::Page(PageError(AppError::bad_request(
             "host",
             "choose a host first",
         )))),
@@ -164,7 +150,7 @@ pub async fn resolve_for_page(
 
 /// The page an owner or admin without a host profile sees until they pick a host.
 #[derive(Template)]
-#[template(path = "admin/hours/choose_host.html")]
+#[template(path = "admin/choose_host.html")]
 pub struct ChooseHostPage {
     pub layout: ConsoleLayout,
     pub heading: &'static str,

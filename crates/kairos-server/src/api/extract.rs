@@ -7,7 +7,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use super::error::ApiError;
+use crate::app::AppError;
 
 /// A JSON body deserialised into `T`. Errors name the JSON path of the offending field.
 #[derive(Debug)]
@@ -52,17 +53,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else {
                 field
             };
-            ApiError::validation(field, message)
+            ApiError::from(AppError::validation(field, message))
         } else {
-            ApiError::BadRequest {
+            ApiError::from(AppError::BadRequest {
                 message: format!("the body is not valid JSON: {message}"),
                 field: None,
-            }
+            })
         }
     })?;
-    deserializer.end().map_err(|_| ApiError::BadRequest {
-        message: "the body has trailing characters after the JSON value".to_owned(),
-        field: None,
+    deserializer.end().map_err(|_| {
+        ApiError::from(AppError::BadRequest {
+            message: "the body has trailing characters after the JSON value".to_owned(),
+            field: None,
+        })
     })?;
     Ok(value)
 }
@@ -121,10 +124,10 @@ where
             .map_err(|error| {
                 let message = error.inner().to_string();
                 let field = field_of(error.path(), &message);
-                ApiError::BadRequest {
+                ApiError::from(AppError::BadRequest {
                     message: format!("invalid query string: {message}"),
                     field: (!field.is_empty()).then_some(field),
-                }
+                })
             })
     }
 }
@@ -143,8 +146,8 @@ mod tests {
 
     fn field(error: ApiError) -> Option<String> {
         match error {
-            ApiError::Validation { field, .. } => Some(field),
-            ApiError::BadRequest { field, .. } => field,
+            ApiError::App(AppError::Validation { field, .. }) => Some(field),
+            ApiError::App(AppError::BadRequest { field, .. }) => field,
             _ => None,
         }
     }
@@ -171,7 +174,7 @@ mod tests {
     #[test]
     fn broken_json_is_a_bad_request() {
         let error = parse_json::<Body>(br#"{"slug": "#).unwrap_err();
-        assert!(matches!(error, ApiError::BadRequest { .. }));
+        assert!(matches!(error, ApiError::App(AppError::BadRequest { .. })));
     }
 }
 
@@ -191,10 +194,10 @@ where
             .await
             .map(|axum::extract::Path(value)| ApiPath(value))
             .map_err(|rejection| {
-                ApiError::bad_request(
+                ApiError::from(AppError::bad_request(
                     "id",
                     format!("invalid path parameter: {}", rejection.body_text()),
-                )
+                ))
             })
     }
 }

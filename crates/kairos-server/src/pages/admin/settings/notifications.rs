@@ -11,11 +11,11 @@ use axum::routing::{get, post};
 use kairos_core::notification::{Audience, NotificationKind};
 use kairos_notify::template::Variable;
 
-use super::{Failure, FormErrors};
-use crate::api::admin::{
+use crate::app::AppError;
+use crate::app::notifications::{
     TemplateView, parse_audience, parse_kind, reset_template, save_template, template_views,
 };
-use crate::error::ApiError;
+use crate::pages::admin::form::{Failure, FormErrors};
 use crate::pages::admin::{Console, ConsoleLayout, Section, done, notice_code, with_status};
 use crate::pages::{PageError, render};
 use crate::state::AppState;
@@ -110,7 +110,7 @@ fn is_custom(view: &TemplateView) -> bool {
 }
 
 #[derive(Template)]
-#[template(path = "admin/hours/notifications.html")]
+#[template(path = "admin/settings/notifications.html")]
 struct ListPage {
     layout: ConsoleLayout,
     rows: Vec<TemplateRow>,
@@ -123,7 +123,7 @@ pub struct VariableHelp {
 }
 
 #[derive(Template)]
-#[template(path = "admin/hours/notification_edit.html")]
+#[template(path = "admin/settings/notification_edit.html")]
 struct EditPage {
     layout: ConsoleLayout,
     kind_label: &'static str,
@@ -140,14 +140,14 @@ struct EditPage {
 /// The list and edit pages are for owners and admins.
 fn require_manager(console: &Console) -> Result<(), Failure> {
     console
-        .admin
+        .caller
         .require_tenant_manager()
         .map_err(|e| Failure::of(console, Section::Settings, e))
 }
 
 /// The kind and audience of a path; anything else is not a page.
 fn parse_path(kind: &str, audience: &str) -> Result<(NotificationKind, Audience), Failure> {
-    let not_found = |_| Failure::Page(PageError(ApiError::NotFound("notification")));
+    let not_found = |_| Failure::Page(PageError(AppError::NotFound("notification")));
     Ok((
         parse_kind(kind).map_err(not_found)?,
         parse_audience(audience).map_err(not_found)?,
@@ -160,7 +160,7 @@ async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
     require_manager(&console)?;
-    let views = template_views(&state, &console.admin)
+    let views = template_views(&state, &console.caller)
         .await
         .map_err(PageError)?;
     let page = ListPage {
@@ -213,12 +213,12 @@ async fn current(
     kind: NotificationKind,
     audience: Audience,
 ) -> Result<TemplateView, Failure> {
-    template_views(state, &console.admin)
+    template_views(state, &console.caller)
         .await
         .map_err(PageError)?
         .into_iter()
         .find(|view| view.kind == kind && view.audience == audience)
-        .ok_or(Failure::Page(PageError(ApiError::NotFound("notification"))))
+        .ok_or(Failure::Page(PageError(AppError::NotFound("notification"))))
 }
 
 async fn edit(
@@ -265,15 +265,15 @@ async fn save(
     let body = own_wording(&body_text, view.default_body);
     if subject.is_none() && body.is_none() {
         // Nothing of its own: the built-in wording, with no override left behind.
-        match reset_template(&state, &console.admin, kind, audience).await {
-            Ok(()) | Err(ApiError::NotFound(_)) => {}
+        match reset_template(&state, &console.caller, kind, audience).await {
+            Ok(()) | Err(AppError::NotFound(_)) => {}
             Err(other) => return Err(Failure::of(&console, Section::Settings, other)),
         }
         return Ok(done(PATH, "template-saved"));
     }
     match save_template(
         &state,
-        &console.admin,
+        &console.caller,
         kind,
         audience,
         subject.as_deref(),
@@ -282,7 +282,7 @@ async fn save(
     .await
     {
         Ok(_) => Ok(done(PATH, "template-saved")),
-        Err(ApiError::Validation { field, message }) => {
+        Err(AppError::Validation { field, message }) => {
             let mut errors = FormErrors::default();
             let input = if field == "subject" {
                 "subject"
@@ -309,9 +309,9 @@ async fn reset(
     console.form(&body)?;
     require_manager(&console)?;
     let (kind, audience) = parse_path(&kind, &audience)?;
-    match reset_template(&state, &console.admin, kind, audience).await {
+    match reset_template(&state, &console.caller, kind, audience).await {
         // Already built-in: the same outcome.
-        Ok(()) | Err(ApiError::NotFound(_)) => Ok(done(PATH, "template-reset")),
+        Ok(()) | Err(AppError::NotFound(_)) => Ok(done(PATH, "template-reset")),
         Err(other) => Err(Failure::of(&console, Section::Settings, other)),
     }
 }

@@ -1,18 +1,18 @@
-//! The data behind the public pages: a tenant's hosts, a host's event types, one event type.
+//! The public directory: a tenant's hosts, a host's event types, one event type.
 
 use axum::Json;
 use axum::extract::State;
 use kairos_core::event_type::{CustomQuestions, EventColor, LocationType};
 use kairos_core::ids::EventTypeId;
-use kairos_store::{EventType, EventTypeFilter, PageRequest, User, UserFilter};
+use kairos_store::{EventType, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{bookable_event_type, host, tenant};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiPath;
+use crate::api::error::{ApiError, ErrorBody};
+use crate::api::extract::ApiPath;
+use crate::app::directory;
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -128,22 +128,11 @@ async fn get_tenant(
     State(state): State<AppState>,
     ApiPath(tenant_slug): ApiPath<String>,
 ) -> Result<Json<TenantPage>, ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let hosts = state
-        .store
-        .list_users(
-            tenant.id,
-            UserFilter {
-                only: None,
-                active_only: true,
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await?;
+    let (tenant, hosts) = directory::tenant_hosts(&state, &tenant_slug).await?;
     Ok(Json(TenantPage {
         slug: tenant.slug.to_string(),
         name: tenant.name.to_string(),
-        hosts: hosts.items.iter().map(PublicHost::from).collect(),
+        hosts: hosts.iter().map(PublicHost::from).collect(),
     }))
 }
 
@@ -155,27 +144,10 @@ async fn get_host(
     State(state): State<AppState>,
     ApiPath((tenant_slug, username)): ApiPath<(String, String)>,
 ) -> Result<Json<HostPage>, ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_types = state
-        .store
-        .list_event_types(
-            tenant.id,
-            EventTypeFilter {
-                user: Some(host.id),
-                bookable_only: true,
-                ..EventTypeFilter::default()
-            },
-            PageRequest::new(PageRequest::MAX_LIMIT, 0),
-        )
-        .await?;
+    let (_, host, event_types) = directory::host_page(&state, &tenant_slug, &username).await?;
     Ok(Json(HostPage {
         host: PublicHost::from(&host),
-        event_types: event_types
-            .items
-            .iter()
-            .map(PublicEventType::from)
-            .collect(),
+        event_types: event_types.iter().map(PublicEventType::from).collect(),
     }))
 }
 
@@ -187,11 +159,9 @@ async fn get_event_type(
     State(state): State<AppState>,
     ApiPath((tenant_slug, username, event_slug)): ApiPath<(String, String, String)>,
 ) -> Result<Json<EventTypePage>, ApiError> {
-    let tenant = tenant(&state, &tenant_slug).await?;
-    let host = host(&state, &tenant, &username).await?;
-    let event_type = bookable_event_type(&state, &host, &event_slug).await?;
+    let page = directory::bookable_page(&state, &tenant_slug, &username, &event_slug).await?;
     Ok(Json(EventTypePage {
-        host: PublicHost::from(&host),
-        event_type: PublicEventType::from(&event_type),
+        host: PublicHost::from(&page.host),
+        event_type: PublicEventType::from(&page.event_type),
     }))
 }

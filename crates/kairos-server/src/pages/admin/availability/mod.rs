@@ -1,4 +1,13 @@
-//! `/admin/scheduling/availability`: a host's weekly hours and time zone.
+//! The console's availability pages: a host's weekly hours and time zone (this module), and
+//! their date overrides and time off ([`dates`]).
+//!
+//! Every page is about one host: the account's own profile, or for owners and admins the one
+//! named by `?host=<userId>` (see [`super::host`]). Everything works without JavaScript;
+//! `kairos.js` only adds buttons (add, remove and copy time windows) and hides what does not
+//! apply.
+
+mod dates;
+mod windows;
 
 use askama::Template;
 use axum::Router;
@@ -10,11 +19,12 @@ use axum::routing::get;
 use jiff::civil::Weekday;
 use kairos_core::schedule::{DayWindows, WeeklySchedule};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::{Actor, AvailabilityUpdate};
+use kairos_store::AvailabilityUpdate;
 
+use self::windows::{WindowRow, read_windows, with_blank_row};
+use super::form::{Failure, FormErrors};
 use super::host::{Host, resolve_for_page, resolve_for_write};
-use super::{Failure, FormErrors, WindowRow, read_windows, with_blank_row};
-use crate::error::ApiError;
+use crate::app::availability;
 use crate::pages::admin::{Console, ConsoleLayout, Section, done, notice_code, with_status};
 use crate::pages::calendar::zone_names;
 use crate::pages::{PageError, render};
@@ -23,7 +33,9 @@ use crate::state::AppState;
 const PATH: &str = "/admin/scheduling/availability";
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route(PATH, get(show).post(save))
+    Router::new()
+        .route(PATH, get(show).post(save))
+        .merge(dates::router())
 }
 
 /// The days of the week in the form's order, with their field prefix.
@@ -83,7 +95,7 @@ pub fn zone_options(current: &str) -> Vec<ZoneOption> {
 }
 
 #[derive(Template)]
-#[template(path = "admin/hours/weekly.html")]
+#[template(path = "admin/availability/weekly.html")]
 struct WeeklyPage {
     layout: ConsoleLayout,
     host: Host,
@@ -132,11 +144,9 @@ async fn show(
         Ok(host) => host,
         Err(picker_page) => return Ok(picker_page),
     };
-    let availability = state
-        .store
-        .availability(console.principal().tenant_id, host.user.id)
+    let availability = availability::weekly_hours(&state, &console.caller, Some(host.user.id))
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?;
+        .map_err(PageError)?;
     let days = DAYS
         .iter()
         .map(|&(weekday, key, label)| {
@@ -229,19 +239,13 @@ async fn save(
             render(&page)?,
         ));
     };
-    state
-        .store
-        .put_availability(
-            console.principal().tenant_id,
-            Actor::account(console.principal().account_id),
-            host.user.id,
-            AvailabilityUpdate {
-                timezone: zone,
-                weekly_schedule: schedule,
-            },
-        )
+    let update = AvailabilityUpdate {
+        timezone: zone,
+        weekly_schedule: schedule,
+    };
+    availability::replace_weekly_hours(&state, &console.caller, Some(host.user.id), update)
         .await
-        .map_err(|e| PageError(ApiError::from_store("host")(e)))?;
+        .map_err(PageError)?;
     Ok(done(&format!("{PATH}{}", host.query), "saved"))
 }
 
