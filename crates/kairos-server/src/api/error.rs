@@ -23,12 +23,6 @@ pub enum ApiError {
     UnsupportedMediaType,
 }
 
-impl From<kairos_store::StoreError> for ApiError {
-    fn from(error: kairos_store::StoreError) -> Self {
-        ApiError::App(error.into())
-    }
-}
-
 impl ApiError {
     /// The status this error answers with.
     pub fn status(&self) -> StatusCode {
