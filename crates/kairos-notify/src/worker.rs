@@ -1,4 +1,4 @@
-//! The outbox worker (DESIGN 7): delivers due messages, retries with exponential backoff, and
+//! The outbox worker (docs/architecture.md, "The outbox"): delivers due messages, retries with exponential backoff, and
 //! gives up after a configured number of attempts, leaving the message marked failed.
 //!
 //! Any number of workers, in any number of processes, may share one database: each pass claims

@@ -146,7 +146,7 @@ pub struct ServeSettings {
     pub mail: MailSettings,
 }
 
-/// How notifications go out (DESIGN 7).
+/// How notifications go out (docs/architecture.md, "The outbox").
 #[derive(Debug, Clone, clap::Args)]
 pub struct MailSettings {
     /// SMTP server host. Without it, emails are written as `.eml` files to `--mail-dir`.
