@@ -1133,107 +1133,9 @@ fn read_form(form: &super::ConsoleForm, with_host: bool, base: &EventTypeFields)
             }),
     };
 
-    // Reminders: each ticked timing with its recipients.
-    let reminders: Vec<ReminderRow> = ReminderTiming::ALL
-        .into_iter()
-        .map(|timing| {
-            let name = format!("reminder.{}", timing.as_str());
-            ReminderRow {
-                timing: timing.as_str(),
-                label: timing_label(timing),
-                checked: form.checked(&name),
-                to_host: form.checked(&format!("{name}.host")),
-                to_invitee: form.checked(&format!("{name}.invitee")),
-            }
-        })
-        .collect();
-    let chosen = ReminderTiming::ALL
-        .into_iter()
-        .zip(&reminders)
-        .filter(|(_, row)| row.checked)
-        .map(|(timing, row)| Reminder {
-            timing,
-            send_to_host: row.to_host,
-            send_to_invitee: row.to_invitee,
-        })
-        .collect();
-    let reminder_settings = found.check(
-        "reminderSettings",
-        ReminderSettings::new(values.reminders_enabled, chosen),
-    );
-
-    // Overrides: blank inherits the host's setting.
-    let mut overrides = SettingOverrides::default();
-    let mut overrides_ok = true;
-    let mut override_values = Vec::new();
-    for spec in &OVERRIDES {
-        let name = format!("settingOverrides.{}", spec.key);
-        let typed = text(&name);
-        let not_a_number = FieldError {
-            anchor: format!("override-{}", spec.key),
-            summary: format!("{}: enter a whole number, or leave it blank", spec.label),
-            message: "Enter a whole number, or leave it blank to use the host's setting."
-                .to_owned(),
-            slot: name.clone(),
-        };
-        overrides_ok &= (spec.set)(&mut overrides, &mut found, &name, &typed, not_a_number);
-        override_values.push(typed);
-    }
-
-    // Questions: rows in the order of their numbers; blank new rows are ignored.
-    let rows = question_rows_of(form);
-    // Kept ids stay; new ones are made from the label, unique within the type.
-    let mut taken: HashSet<String> = rows
-        .iter()
-        .filter(|r| !r.remove && !r.id.is_empty())
-        .map(|r| r.id.clone())
-        .collect();
-    let mut questions = Vec::new();
-    let mut question_rows = Vec::new();
-    let mut questions_ok = true;
-    for (position, row) in rows.iter().enumerate() {
-        if row.remove {
-            continue;
-        }
-        let index = question_rows.len();
-        question_rows.push(position);
-        let id = if row.id.is_empty() {
-            new_question_id(&row.label, &mut taken)
-        } else {
-            row.id.clone()
-        };
-        let field = format!("customQuestions[{index}]");
-        let Some(kind) = found.check(&field, QuestionType::parse(&row.kind)) else {
-            questions_ok = false;
-            continue;
-        };
-        let options = kind.has_options().then(|| {
-            row.options
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(str::to_owned)
-                .collect()
-        });
-        let placeholder = Some(row.placeholder.trim().to_owned()).filter(|p| !p.is_empty());
-        let draft = QuestionDraft {
-            id,
-            label: row.label.trim().to_owned(),
-            kind,
-            required: row.required,
-            options,
-            placeholder,
-        };
-        match found.check(&field, CustomQuestion::new(draft)) {
-            Some(question) => questions.push(question),
-            None => questions_ok = false,
-        }
-    }
-    let custom_questions = if questions_ok {
-        found.check("customQuestions", CustomQuestions::try_from(questions))
-    } else {
-        None
-    };
+    let (reminders, reminder_settings) = read_reminders(form, values.reminders_enabled, &mut found);
+    let (override_values, setting_overrides) = read_overrides(form, &mut found);
+    let (rows, question_rows, custom_questions) = read_questions(form, &mut found);
 
     let mut errors = found.form;
     errors.extend(
@@ -1253,7 +1155,7 @@ fn read_form(form: &super::ConsoleForm, with_host: bool, base: &EventTypeFields)
             location: location?,
             custom_questions: custom_questions?,
             reminder_settings: reminder_settings?,
-            setting_overrides: overrides_ok.then_some(overrides)?,
+            setting_overrides: setting_overrides?,
             is_active: values.is_active,
         })
     })()
@@ -1277,6 +1179,123 @@ fn read_form(form: &super::ConsoleForm, with_host: bool, base: &EventTypeFields)
         .errors
         .sort_by_key(|error| form_order(&error.slot));
     submission
+}
+
+/// The reminder inputs: each ticked timing with its recipients.
+fn read_reminders(
+    form: &super::ConsoleForm,
+    enabled: bool,
+    found: &mut Found,
+) -> (Vec<ReminderRow>, Option<ReminderSettings>) {
+    let rows: Vec<ReminderRow> = ReminderTiming::ALL
+        .into_iter()
+        .map(|timing| {
+            let name = format!("reminder.{}", timing.as_str());
+            ReminderRow {
+                timing: timing.as_str(),
+                label: timing_label(timing),
+                checked: form.checked(&name),
+                to_host: form.checked(&format!("{name}.host")),
+                to_invitee: form.checked(&format!("{name}.invitee")),
+            }
+        })
+        .collect();
+    let chosen = ReminderTiming::ALL
+        .into_iter()
+        .zip(&rows)
+        .filter(|(_, row)| row.checked)
+        .map(|(timing, row)| Reminder {
+            timing,
+            send_to_host: row.to_host,
+            send_to_invitee: row.to_invitee,
+        })
+        .collect();
+    let settings = found.check("reminderSettings", ReminderSettings::new(enabled, chosen));
+    (rows, settings)
+}
+
+/// The override inputs (blank inherits the host's setting): what was typed, and the overrides
+/// when every one is valid.
+fn read_overrides(
+    form: &super::ConsoleForm,
+    found: &mut Found,
+) -> (Vec<String>, Option<SettingOverrides>) {
+    let mut overrides = SettingOverrides::default();
+    let mut all_ok = true;
+    let mut typed_values = Vec::new();
+    for spec in &OVERRIDES {
+        let name = format!("settingOverrides.{}", spec.key);
+        let typed = form.value(&name).unwrap_or_default().to_owned();
+        let not_a_number = FieldError {
+            anchor: format!("override-{}", spec.key),
+            summary: format!("{}: enter a whole number, or leave it blank", spec.label),
+            message: "Enter a whole number, or leave it blank to use the host's setting."
+                .to_owned(),
+            slot: name.clone(),
+        };
+        all_ok &= (spec.set)(&mut overrides, found, &name, &typed, not_a_number);
+        typed_values.push(typed);
+    }
+    (typed_values, all_ok.then_some(overrides))
+}
+
+/// The question rows: what to show again, each question's row, and the questions when every
+/// one is valid. Kept ids stay; new ones are made from the label, unique within the type.
+fn read_questions(
+    form: &super::ConsoleForm,
+    found: &mut Found,
+) -> (Vec<QuestionRow>, Vec<usize>, Option<CustomQuestions>) {
+    let rows = question_rows_of(form);
+    let mut taken: HashSet<String> = rows
+        .iter()
+        .filter(|r| !r.remove && !r.id.is_empty())
+        .map(|r| r.id.clone())
+        .collect();
+    let mut questions = Vec::new();
+    let mut question_rows = Vec::new();
+    let mut all_ok = true;
+    for (position, row) in rows.iter().enumerate() {
+        if row.remove {
+            continue;
+        }
+        let field = format!("customQuestions[{}]", question_rows.len());
+        question_rows.push(position);
+        let id = if row.id.is_empty() {
+            new_question_id(&row.label, &mut taken)
+        } else {
+            row.id.clone()
+        };
+        let Some(kind) = found.check(&field, QuestionType::parse(&row.kind)) else {
+            all_ok = false;
+            continue;
+        };
+        let options = kind.has_options().then(|| {
+            row.options
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
+        let draft = QuestionDraft {
+            id,
+            label: row.label.trim().to_owned(),
+            kind,
+            required: row.required,
+            options,
+            placeholder: Some(row.placeholder.trim().to_owned()).filter(|p| !p.is_empty()),
+        };
+        match found.check(&field, CustomQuestion::new(draft)) {
+            Some(question) => questions.push(question),
+            None => all_ok = false,
+        }
+    }
+    let questions = if all_ok {
+        found.check("customQuestions", CustomQuestions::try_from(questions))
+    } else {
+        None
+    };
+    (rows, question_rows, questions)
 }
 
 /// The question rows of a submitted form, in the order of their numbers (blank new rows left
