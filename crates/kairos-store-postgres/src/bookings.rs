@@ -9,10 +9,12 @@
 //!
 //! Queries, ordering and changelog rows mirror the SQLite backend exactly.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::slots::{ExistingBooking, load_range};
+use kairos_store::BookingStore;
 use kairos_store::transitions::{
     booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
@@ -23,10 +25,11 @@ use kairos_store::{
 use serde_json::json;
 use sqlx::types::Json;
 
+use crate::changelog::record;
 use crate::outbox::{OutboxColumns, cancel_pending_reminders, outbox_insert, queue};
 use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
 use crate::types::{PgDate, PgTimestamp};
-use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds, total};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -293,8 +296,11 @@ impl PgStore {
         let booking = fetch_booking(&mut tx, tenant, id).await?;
         Ok((tx, booking))
     }
+}
 
-    pub(crate) async fn pg_schedule_snapshot(
+#[async_trait]
+impl BookingStore for PgStore {
+    async fn schedule_snapshot(
         &self,
         tenant: TenantId,
         host: UserId,
@@ -308,7 +314,7 @@ impl PgStore {
         Ok(snapshot)
     }
 
-    pub(crate) async fn pg_create_booking(
+    async fn create_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -347,7 +353,7 @@ impl PgStore {
 
     // The booking change and its two hooks (check, outbox) are one operation.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn pg_reschedule_booking(
+    async fn reschedule_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -425,7 +431,7 @@ impl PgStore {
         Ok(created)
     }
 
-    pub(crate) async fn pg_cancel_booking(
+    async fn cancel_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -470,7 +476,7 @@ impl PgStore {
         Ok(cancelled)
     }
 
-    pub(crate) async fn pg_set_booking_outcome(
+    async fn set_booking_outcome(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -508,14 +514,14 @@ impl PgStore {
         Ok(updated)
     }
 
-    pub(crate) async fn pg_booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
         let mut tx = self.begin_tenant(tenant).await?;
         let booking = fetch_booking(&mut tx, tenant, id).await?;
         commit(tx).await?;
         Ok(booking)
     }
 
-    pub(crate) async fn pg_list_bookings(
+    async fn list_bookings(
         &self,
         tenant: TenantId,
         filter: BookingFilter,
@@ -570,7 +576,7 @@ impl PgStore {
         })
     }
 
-    pub(crate) async fn pg_bookings_created_between(
+    async fn bookings_created_between(
         &self,
         tenant: TenantId,
         from: Timestamp,

@@ -1,4 +1,4 @@
-//! The notification outbox and the tenants' notification wording on PostgreSQL (see
+//! The notification outbox on PostgreSQL (see
 //! [`kairos_store::outbox`] for a message's life).
 //!
 //! Workers serve every tenant, so claiming and counting run in a transaction that sets
@@ -8,21 +8,23 @@
 //! waiting for them, and never claim the same message. Everything else runs in the tenant's
 //! context like the rest of the store.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::ids::{BookingId, OutboxId, TenantId};
-use kairos_core::notification::{Audience, NotificationKind};
+use kairos_store::OutboxStore;
 use kairos_store::{
-    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
-    OutboxCounts, OutboxMessage, StoreError, StoreResult,
+    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
+    OutboxMessage, StoreError, StoreResult,
 };
 use serde_json::json;
 use sqlx::Row;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::rows::{outbox_from_row, template_from_row};
+use crate::changelog::record;
+use crate::rows::outbox_from_row;
 use crate::types::PgTimestamp;
-use crate::{PgStore, Tx, commit, map_error, now, record};
+use crate::{PgStore, Tx, commit, map_error, now};
 
 const OUTBOX_COLUMNS: &str =
     "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
@@ -178,8 +180,11 @@ impl PgStore {
             .map_err(map_error)?;
         Ok(tx)
     }
+}
 
-    pub(crate) async fn pg_claim_outbox(
+#[async_trait]
+impl OutboxStore for PgStore {
+    async fn claim_outbox(
         &self,
         now_instant: Timestamp,
         lease_until: Timestamp,
@@ -218,7 +223,7 @@ impl PgStore {
         Ok(claimed)
     }
 
-    pub(crate) async fn pg_finish_outbox(
+    async fn finish_outbox(
         &self,
         claimed: &ClaimedMessage,
         delivery: Delivery,
@@ -265,7 +270,7 @@ impl PgStore {
         Ok(true)
     }
 
-    pub(crate) async fn pg_list_outbox(
+    async fn list_outbox(
         &self,
         tenant: TenantId,
         booking: BookingId,
@@ -287,7 +292,7 @@ impl PgStore {
         Ok(messages)
     }
 
-    pub(crate) async fn pg_retry_outbox(
+    async fn retry_outbox(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -327,10 +332,7 @@ impl PgStore {
         Ok(retried)
     }
 
-    pub(crate) async fn pg_outbox_counts(
-        &self,
-        now_instant: Timestamp,
-    ) -> StoreResult<OutboxCounts> {
+    async fn outbox_counts(&self, now_instant: Timestamp) -> StoreResult<OutboxCounts> {
         let mut tx = self.begin_worker().await?;
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n,
@@ -352,108 +354,5 @@ impl PgStore {
             )?;
         }
         Ok(counts)
-    }
-
-    pub(crate) async fn pg_notification_templates(
-        &self,
-        tenant: TenantId,
-    ) -> StoreResult<Vec<NotificationTemplate>> {
-        let mut tx = self.begin_tenant(tenant).await?;
-        let templates = sqlx::query(
-            "SELECT kind, audience, subject, body, updated_at FROM scheduling_notification_templates
-             WHERE tenant_id = $1 ORDER BY kind, audience",
-        )
-        .bind(tenant.as_uuid())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .iter()
-        .map(template_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-        commit(tx).await?;
-        Ok(templates)
-    }
-
-    pub(crate) async fn pg_put_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-        subject: Option<String>,
-        body: Option<String>,
-    ) -> StoreResult<NotificationTemplate> {
-        let at = now();
-        let mut tx = self.begin_tenant(tenant).await?;
-        let row = sqlx::query(
-            "INSERT INTO scheduling_notification_templates (tenant_id, kind, audience, subject, body, updated_at)
-             VALUES ($1, $2, $6, $3, $4, $5)
-             ON CONFLICT (tenant_id, kind, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-                 updated_at = excluded.updated_at
-             RETURNING kind, audience, subject, body, updated_at",
-        )
-        .bind(tenant.as_uuid())
-        .bind(kind.as_str())
-        .bind(subject.as_deref())
-        .bind(body.as_deref())
-        .bind(PgTimestamp(at))
-        .bind(audience.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let template = template_from_row(&row)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "updated",
-                actor,
-                details: json!({ "subject": subject, "body": body }),
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await?;
-        Ok(template)
-    }
-
-    pub(crate) async fn pg_delete_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-    ) -> StoreResult<()> {
-        let at = now();
-        let mut tx = self.begin_tenant(tenant).await?;
-        let deleted = sqlx::query(
-            "DELETE FROM scheduling_notification_templates WHERE tenant_id = $1 AND kind = $2 AND audience = $3",
-        )
-        .bind(tenant.as_uuid())
-        .bind(kind.as_str())
-        .bind(audience.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .rows_affected();
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "deleted",
-                actor,
-                details: serde_json::Value::Null,
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await
     }
 }

@@ -20,9 +20,10 @@ use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
 use kairos_core::text::{DisplayName, EmailAddress, Slug, Username};
 use kairos_core::zone::TimeZoneName;
+use kairos_store::prelude::*;
 use kairos_store::{
     Actor, Booking, BookingFilter, DeleteOutcome, EventTypeFields, EventTypeFilter, NewBooking,
-    NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, Store, StoreError, StoreResult,
+    NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, StoreError, StoreResult,
     TenantWithOwner,
 };
 use kairos_store_postgres::PgStore;

@@ -2,11 +2,13 @@
 //! writer, so taking the write lock first serialises all booking changes (of every host), and
 //! the snapshot the caller's check sees is the latest committed state (DESIGN 3).
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::settings::DurationMinutes;
 use kairos_core::slots::load_range;
+use kairos_store::BookingStore;
 use kairos_store::transitions::{
     booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
 };
@@ -17,9 +19,10 @@ use kairos_store::{
 use serde_json::json;
 use sqlx::SqliteConnection;
 
+use crate::changelog::record;
 use crate::outbox::{cancel_pending_reminders, queue};
 use crate::rows::{availability_from_row, booking_from_row, json_text, to_seconds};
-use crate::{SqliteStore, commit, map_error, now, record};
+use crate::{SqliteStore, commit, map_error, now};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -160,8 +163,9 @@ async fn insert_booking(
     Ok(id)
 }
 
-impl SqliteStore {
-    pub(crate) async fn sqlite_schedule_snapshot(
+#[async_trait]
+impl BookingStore for SqliteStore {
+    async fn schedule_snapshot(
         &self,
         tenant: TenantId,
         host: UserId,
@@ -174,7 +178,7 @@ impl SqliteStore {
         load_snapshot(&mut conn, tenant, host, span_start, span_end, ignore).await
     }
 
-    pub(crate) async fn sqlite_create_booking(
+    async fn create_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -217,7 +221,7 @@ impl SqliteStore {
 
     // The booking change and its two hooks (check, outbox) are one operation.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn sqlite_reschedule_booking(
+    async fn reschedule_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -294,7 +298,7 @@ impl SqliteStore {
         Ok(created)
     }
 
-    pub(crate) async fn sqlite_cancel_booking(
+    async fn cancel_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -340,7 +344,7 @@ impl SqliteStore {
         Ok(cancelled)
     }
 
-    pub(crate) async fn sqlite_set_booking_outcome(
+    async fn set_booking_outcome(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -377,16 +381,12 @@ impl SqliteStore {
         Ok(updated)
     }
 
-    pub(crate) async fn sqlite_booking(
-        &self,
-        tenant: TenantId,
-        id: BookingId,
-    ) -> StoreResult<Booking> {
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
         let mut conn = self.pool().acquire().await.map_err(map_error)?;
         fetch_booking(&mut conn, tenant, id).await
     }
 
-    pub(crate) async fn sqlite_list_bookings(
+    async fn list_bookings(
         &self,
         tenant: TenantId,
         filter: BookingFilter,
@@ -437,7 +437,7 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) async fn sqlite_bookings_created_between(
+    async fn bookings_created_between(
         &self,
         tenant: TenantId,
         from: Timestamp,

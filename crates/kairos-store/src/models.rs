@@ -47,7 +47,7 @@ pub struct Tenant {
     pub created_at: Timestamp,
 }
 
-/// What [`crate::Store::create_tenant`] made.
+/// What [`crate::TenantStore::create_tenant`] made.
 #[derive(Debug, Clone)]
 pub struct TenantWithOwner {
     pub tenant: Tenant,

@@ -1,7 +1,7 @@
 //! Schedule snapshots kept in memory for slot listings, exact across processes.
 //!
 //! A listing first reads the host's [`ScheduleVersion`] (with the rest of the public page, in
-//! [`Store::public_event_type`]). An entry is served only when it was read at exactly that
+//! [`crate::HostStore::public_event_type`]). An entry is served only when it was read at exactly that
 //! version, and every change to what a snapshot holds raises the version in the writing
 //! transaction, so a served snapshot always holds every committed change the reader could
 //! see — whichever process wrote it. Entries are stored under the version the snapshot itself
@@ -23,7 +23,7 @@ use kairos_core::ids::{TenantId, UserId};
 
 use crate::{ScheduleSnapshot, ScheduleVersion, Store, StoreResult};
 
-/// Which snapshot: a host's, over one span (as [`Store::schedule_snapshot`] reads it).
+/// Which snapshot: a host's, over one span (as [`crate::BookingStore::schedule_snapshot`] reads it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SnapshotKey {
     pub tenant: TenantId,
