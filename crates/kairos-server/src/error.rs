@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kairos_store::StoreError;
+use kairos_store::{StoreError, Unique};
 use serde::Serialize;
 
 /// What went wrong, as the client sees it.
@@ -73,10 +73,10 @@ impl ApiError {
     pub fn from_store(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {
         move |error| match error {
             StoreError::NotFound => ApiError::NotFound(what),
-            StoreError::Conflict { field, message } => ApiError::Conflict {
+            StoreError::Conflict { rule, message } => ApiError::Conflict {
                 code: "conflict",
                 message,
-                field: Some(field.to_owned()),
+                field: Some(conflict_field(rule).to_owned()),
             },
             other => ApiError::Internal(Box::new(other)),
         }
@@ -121,6 +121,18 @@ impl ApiError {
             Self::Validation { field, .. } => Some(field),
             _ => None,
         }
+    }
+}
+
+/// The JSON field a conflict on `rule` is reported on.
+fn conflict_field(rule: Unique) -> &'static str {
+    match rule {
+        Unique::TenantSlug | Unique::EventTypeSlug => "slug",
+        Unique::Username => "username",
+        Unique::AccountHostProfile => "accountId",
+        Unique::AccountEmail => "email",
+        Unique::OverlappingBooking => "startTime",
+        Unique::Other => "id",
     }
 }
 

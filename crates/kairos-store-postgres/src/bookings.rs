@@ -5,7 +5,7 @@
 //! everything the previous lock holder committed: the snapshot the caller's check is given is
 //! the state the write commits against. The exclusion constraint
 //! `scheduling_bookings_no_overlap` stays the last guard; its violation is a conflict on
-//! `startTime`.
+//! [`kairos_store::Unique::OverlappingBooking`].
 //!
 //! Queries, ordering and changelog rows mirror the SQLite backend exactly.
 

@@ -25,7 +25,7 @@
 //! caller's check and writes, so changes of one host are serialised across any number of server
 //! processes. An exclusion constraint (`scheduling_bookings_no_overlap`) is the last guard: it
 //! refuses two overlapping confirmed bookings of one host, and the violation surfaces as
-//! [`StoreError::Conflict`] on `startTime`.
+//! [`StoreError::Conflict`] on [`kairos_store::Unique::OverlappingBooking`].
 //!
 //! Instants are `timestamptz` (microseconds), dates `date`, both through [`types`].
 
@@ -49,7 +49,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::ids::{TenantId, UserId};
-use kairos_store::{HealthStore, PageRequest, StoreError, StoreResult};
+use kairos_store::{HealthStore, PageRequest, StoreError, StoreResult, Unique};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -66,27 +66,22 @@ pub struct PgStore {
     drops_to_app_role: bool,
 }
 
-/// Maps a driver error: unique violations become conflicts naming the field (by constraint
-/// name), the booking exclusion constraint a conflict on `startTime`.
+/// Maps a driver error: unique violations become conflicts naming the rule (by constraint
+/// name), the booking exclusion constraint a conflict on [`Unique::OverlappingBooking`].
 pub(crate) fn map_error(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &error {
         match db.code().as_deref() {
             Some("23505") => {
-                let field = match db.constraint() {
-                    Some("tenants_slug_key" | "scheduling_event_types_slug_key") => "slug",
-                    Some("scheduling_users_username_key") => "username",
-                    Some("scheduling_users_account_key") => "accountId",
-                    Some("accounts_email_key") => "email",
-                    _ => "id",
-                };
-                return StoreError::conflict(field, format!("{field} is already taken"));
+                return StoreError::conflict(match db.constraint() {
+                    Some("tenants_slug_key") => Unique::TenantSlug,
+                    Some("scheduling_event_types_slug_key") => Unique::EventTypeSlug,
+                    Some("scheduling_users_username_key") => Unique::Username,
+                    Some("scheduling_users_account_key") => Unique::AccountHostProfile,
+                    Some("accounts_email_key") => Unique::AccountEmail,
+                    _ => Unique::Other,
+                });
             }
-            Some("23P01") => {
-                return StoreError::conflict(
-                    "startTime",
-                    "the host already has a confirmed booking overlapping this time",
-                );
-            }
+            Some("23P01") => return StoreError::conflict(Unique::OverlappingBooking),
             _ => {}
         }
     }

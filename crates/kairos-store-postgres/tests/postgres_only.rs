@@ -24,7 +24,7 @@ use kairos_store::prelude::*;
 use kairos_store::{
     Actor, Booking, BookingFilter, DeleteOutcome, EventTypeFields, EventTypeFilter, NewBooking,
     NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, StoreError, StoreResult,
-    TenantWithOwner,
+    TenantWithOwner, Unique,
 };
 use kairos_store_postgres::PgStore;
 use kairos_store_postgres::types::{PgDate, PgTimestamp};
@@ -508,7 +508,7 @@ fn is_lost_race(result: &StoreResult<Booking>) -> bool {
             code: "slot_unavailable",
             ..
         }) | Err(StoreError::Conflict {
-            field: "startTime",
+            rule: Unique::OverlappingBooking,
             ..
         })
     )

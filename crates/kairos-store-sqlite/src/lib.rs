@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use kairos_store::{HealthStore, StoreError, StoreResult};
+use kairos_store::{HealthStore, StoreError, StoreResult, Unique};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -35,26 +35,26 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-/// Maps a driver error, turning known unique constraints into conflicts that name the field.
+/// Maps a driver error, turning known unique constraints into conflicts that name the rule.
 pub(crate) fn map_error(error: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &error {
+    if let sqlx::Error::Database(db) = &error
+        && db.is_unique_violation()
+    {
         let message = db.message();
-        if db.is_unique_violation() {
-            let field = if message.contains("tenants.slug") {
-                "slug"
-            } else if message.contains("scheduling_users.username") {
-                "username"
-            } else if message.contains("scheduling_users.account_id") {
-                "accountId"
-            } else if message.contains("scheduling_event_types.slug") {
-                "slug"
-            } else if message.contains("accounts.email") {
-                "email"
-            } else {
-                "id"
-            };
-            return StoreError::conflict(field, format!("{field} is already taken"));
-        }
+        let rule = if message.contains("tenants.slug") {
+            Unique::TenantSlug
+        } else if message.contains("scheduling_users.username") {
+            Unique::Username
+        } else if message.contains("scheduling_users.account_id") {
+            Unique::AccountHostProfile
+        } else if message.contains("scheduling_event_types.slug") {
+            Unique::EventTypeSlug
+        } else if message.contains("accounts.email") {
+            Unique::AccountEmail
+        } else {
+            Unique::Other
+        };
+        return StoreError::conflict(rule);
     }
     if matches!(error, sqlx::Error::RowNotFound) {
         return StoreError::NotFound;

@@ -15,7 +15,7 @@ use kairos_core::zone::TimeZoneName;
 use crate::{
     Actor, ArchivedFilter, AvailabilityUpdate, ChangeFilter, DeleteOutcome, EventTypeFields,
     EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewPasswordReset,
-    NewSession, NewTenant, NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner,
+    NewSession, NewTenant, NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner, Unique,
     UserFilter, UserUpdate,
 };
 
@@ -156,10 +156,10 @@ fn fields(event_slug: &str) -> EventTypeFields {
     }
 }
 
-fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, expected_field: &str) {
+fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, expected: Unique) {
     match result {
-        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, expected_field),
-        other => panic!("expected a conflict on {expected_field}, got {other:?}"),
+        Err(StoreError::Conflict { rule, .. }) => assert_eq!(rule, expected),
+        other => panic!("expected a conflict on {expected:?}, got {other:?}"),
     }
 }
 
@@ -188,7 +188,7 @@ pub async fn tenant_slugs_are_unique(store: &dyn Store) {
             },
         )
         .await;
-    expect_conflict(again, "slug");
+    expect_conflict(again, Unique::TenantSlug);
     assert_eq!(store.count_tenants().await.expect("count"), 1);
     let found = store.tenant_by_slug(&slug("acme")).await.expect("by slug");
     assert_eq!(found.id, first.tenant.id);
@@ -243,7 +243,7 @@ pub async fn tokens_resolve_to_their_principal_only_by_digest(store: &dyn Store)
                 },
             )
             .await,
-        "email",
+        Unique::AccountEmail,
     );
     let (found, hash) = store
         .account_by_email(acme.tenant.id, &email("member@acme.example"))
@@ -513,7 +513,7 @@ pub async fn users_round_trip_and_usernames_are_unique_per_tenant(store: &dyn St
         store
             .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
             .await,
-        "username",
+        Unique::Username,
     );
     store
         .create_user(globex.tenant.id, Actor::SYSTEM, new_user("ada"))
@@ -546,7 +546,7 @@ pub async fn users_round_trip_and_usernames_are_unique_per_tenant(store: &dyn St
         store
             .update_user(acme.tenant.id, Actor::SYSTEM, ada.id, clash)
             .await,
-        "username",
+        Unique::Username,
     );
 }
 
@@ -634,7 +634,7 @@ pub async fn event_types_round_trip_and_slugs_are_unique_per_host(store: &dyn St
         store
             .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), ada.id)
             .await,
-        "slug",
+        Unique::EventTypeSlug,
     );
     store
         .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)

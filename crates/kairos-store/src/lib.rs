@@ -13,7 +13,7 @@
 //!   sees only that tenant's rows;
 //! - every change writes its changelog row in the same transaction as the change;
 //! - a missing row is [`StoreError::NotFound`], a broken uniqueness rule is
-//!   [`StoreError::Conflict`] naming the field, never a generic error.
+//!   [`StoreError::Conflict`] naming the rule ([`Unique`]), never a generic error.
 
 #![forbid(unsafe_code)]
 
@@ -26,7 +26,7 @@ mod snapshot_cache;
 mod store;
 pub mod transitions;
 
-pub use error::StoreError;
+pub use error::{StoreError, Unique};
 pub use models::*;
 pub use outbox::*;
 pub use snapshot_cache::{SnapshotCache, SnapshotKey};
