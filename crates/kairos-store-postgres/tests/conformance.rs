@@ -13,7 +13,7 @@ async fn open() -> Option<(PgStore, Cleanup)> {
         .map(|(database, cleanup)| (database.store, cleanup))
 }
 
-kairos_store::conformance_tests!(open);
+kairos_store_conformance::conformance_tests!(open);
 
 /// Two stores on one database stand for two server processes.
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn cached_snapshots_follow_changes_from_any_store() {
         let second = PgStore::connect_with(database.options())
             .await
             .expect("second store");
-        kairos_store::conformance::cached_snapshots_follow_changes_from_any_store(
+        kairos_store_conformance::cached_snapshots_follow_changes_from_any_store(
             &database.store,
             &second,
         )

@@ -17,7 +17,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod conformance;
 mod error;
 mod models;
 mod outbox;
