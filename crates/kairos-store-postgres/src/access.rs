@@ -7,10 +7,9 @@ use jiff::Timestamp;
 use kairos_core::ids::{AccountId, ApiTokenId, SessionId, TenantId, UserId};
 use kairos_core::text::EmailAddress;
 use kairos_store::{
-    AccessStore, Account, Actor, NewAccount, NewApiToken, NewChange, NewPasswordReset, NewSession,
+    AccessStore, Account, NewAccount, NewApiToken, NewChange, NewPasswordReset, NewSession,
     PasswordReset, Principal, Role, SessionPrincipal, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::Row;
 
 use crate::changelog::record;
@@ -25,8 +24,8 @@ struct PasswordChange<'a> {
     password_hash: &'a str,
     /// The session that made the change (the others end); `None` ends them all.
     keep: Option<&'a [u8; 32]>,
-    /// The changelog action.
-    action: &'static str,
+    /// The changelog row.
+    changelog: NewChange,
 }
 
 /// Replaces an account's password hash, ends its other sessions and writes the changelog row,
@@ -41,7 +40,7 @@ async fn replace_password(
         account,
         password_hash,
         keep,
-        action,
+        changelog,
     } = change;
     let changed =
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
@@ -70,19 +69,7 @@ async fn replace_password(
         .execute(&mut **tx)
         .await
         .map_err(map_error)?;
-    record(
-        tx,
-        tenant,
-        NewChange {
-            entity_type: "account",
-            entity_id: account.to_string(),
-            action,
-            actor: Actor::account(account),
-            details: json!({}),
-        },
-        at,
-    )
-    .await
+    record(tx, tenant, changelog, at).await
 }
 
 #[async_trait]
@@ -106,13 +93,7 @@ impl AccessStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "account",
-                entity_id: id.to_string(),
-                action: "created",
-                actor: Actor::SYSTEM,
-                details: json!({ "email": account.email.as_str(), "role": account.role.as_str() }),
-            },
+            NewChange::account_created(id, &account.email, account.role),
             at,
         )
         .await?;
@@ -178,13 +159,7 @@ impl AccessStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "api_token",
-                entity_id: id.to_string(),
-                action: "created",
-                actor: Actor::account(token.account_id),
-                details: json!({ "name": token.name }),
-            },
+            NewChange::api_token_created(id, token.account_id, &token.name),
             at,
         )
         .await?;
@@ -326,7 +301,7 @@ impl AccessStore for PgStore {
                 account,
                 password_hash,
                 keep,
-                action: "password_changed",
+                changelog: NewChange::password_changed(account),
             },
             now(),
         )
@@ -431,7 +406,7 @@ impl AccessStore for PgStore {
                 account: reset.account_id,
                 password_hash,
                 keep: None,
-                action: "password_reset",
+                changelog: NewChange::password_reset(reset.account_id),
             },
             // The changelog row records when the database changed (see `now`).
             crate::now(),

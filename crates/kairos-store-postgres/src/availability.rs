@@ -8,7 +8,6 @@ use kairos_store::{
     Actor, Availability, AvailabilityStore, AvailabilityUpdate, BlockedDate, NewBlockedDate,
     NewChange, Page, PageRequest, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::types::Json;
 
 use crate::changelog::record;
@@ -63,13 +62,7 @@ impl AvailabilityStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "availability",
-                entity_id: user.to_string(),
-                action: "updated",
-                actor,
-                details: json!({ "timezone": update.timezone.as_str(), "weeklySchedule": update.weekly_schedule }),
-            },
+            NewChange::availability_updated(user, actor, &update),
             at,
         )
         .await?;
@@ -131,13 +124,7 @@ impl AvailabilityStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "date_override",
-                entity_id: user.to_string(),
-                action: "set",
-                actor,
-                details: json!({ "date": date_override.date.to_string(), "windows": date_override.windows }),
-            },
+            NewChange::date_override_set(user, actor, &date_override),
             at,
         )
         .await?;
@@ -169,13 +156,7 @@ impl AvailabilityStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "date_override",
-                entity_id: user.to_string(),
-                action: "deleted",
-                actor,
-                details: json!({ "date": date.to_string() }),
-            },
+            NewChange::date_override_deleted(user, actor, date),
             at,
         )
         .await?;
@@ -253,16 +234,7 @@ impl AvailabilityStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "blocked_date",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: json!({
-                    "startDate": blocked.period.start_date().to_string(),
-                    "endDate": blocked.period.end_date().to_string(),
-                }),
-            },
+            NewChange::blocked_date_created(id, actor, &blocked),
             at,
         )
         .await?;
@@ -312,13 +284,7 @@ impl AvailabilityStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "blocked_date",
-                entity_id: id.to_string(),
-                action: "deleted",
-                actor,
-                details: json!({}),
-            },
+            NewChange::blocked_date_deleted(id, actor),
             at,
         )
         .await?;

@@ -15,14 +15,11 @@ use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::slots::{ExistingBooking, load_range};
 use kairos_store::BookingStore;
-use kairos_store::transitions::{
-    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
-};
+use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
     PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::types::Json;
 
 use crate::changelog::record;
@@ -232,16 +229,17 @@ async fn insert_new_booking(
     actor: Actor,
     outbox: OutboxColumns,
 ) -> StoreResult<Booking> {
-    // Parameters 1–22 are the booking and its changelog row; the outbox arrays follow.
+    // Parameters 1–25 are the booking and its changelog row; the outbox arrays follow.
+    let change = NewChange::booking_created(created.id, actor, booking);
     let queued = if outbox.is_empty() {
         String::new()
     } else {
-        format!(", queued AS ({})", outbox_insert(23, 2, 1, 19))
+        format!(", queued AS ({})", outbox_insert(26, 2, 1, 19))
     };
     let statement = format!(
         "WITH change AS (
              INSERT INTO scheduling_changelog (id, tenant_id, entity_type, entity_id, action, actor_id, details, created_at)
-             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19)){queued}
+             VALUES ($20, $2, $21, $22, $23, $24, $25, $19)){queued}
          INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
              start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
              rescheduled_from, created_at, updated_at)
@@ -269,8 +267,11 @@ async fn insert_new_booking(
         .bind(created.rescheduled_from.map(|b| b.as_uuid()))
         .bind(PgTimestamp(created.created_at))
         .bind(kairos_core::ids::ChangeId::new().as_uuid())
-        .bind(actor.account_id.map(|account| account.as_uuid()))
-        .bind(Json(booking_created_details(booking)));
+        .bind(change.entity_type)
+        .bind(change.entity_id)
+        .bind(change.action)
+        .bind(change.actor.account_id.map(|account| account.as_uuid()))
+        .bind(Json(change.details));
     let row = outbox
         .bind(query)
         .fetch_one(&mut **tx)
@@ -398,31 +399,8 @@ impl BookingStore for PgStore {
             at,
         )
         .await?;
-        for (entity, action, details) in [
-            (
-                id,
-                "rescheduled",
-                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-            (
-                new_id,
-                "created",
-                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-        ] {
-            record(
-                &mut tx,
-                tenant,
-                NewChange {
-                    entity_type: "booking",
-                    entity_id: entity.to_string(),
-                    action,
-                    actor,
-                    details,
-                },
-                at,
-            )
-            .await?;
+        for change in NewChange::booking_rescheduled(id, new_id, actor, booking.start_time) {
+            record(&mut tx, tenant, change, at).await?;
         }
         let created = fetch_booking(&mut tx, tenant, new_id).await?;
         cancel_pending_reminders(&mut tx, tenant, id, at).await?;
@@ -459,13 +437,7 @@ impl BookingStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "cancelled",
-                actor,
-                details: json!({ "by": by_text, "reason": reason }),
-            },
+            NewChange::booking_cancelled(id, actor, by, reason.as_deref()),
             at,
         )
         .await?;
@@ -499,13 +471,7 @@ impl BookingStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: status.as_str(),
-                actor,
-                details: json!({ "from": old.status.as_str() }),
-            },
+            NewChange::booking_outcome(id, actor, old.status, status),
             at,
         )
         .await?;

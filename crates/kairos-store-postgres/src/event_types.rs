@@ -4,12 +4,10 @@
 use async_trait::async_trait;
 use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::text::Slug;
-use kairos_store::transitions::event_type_details;
 use kairos_store::{
     Actor, ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter,
     EventTypeStore, NewChange, Page, PageRequest, StoreError, StoreResult,
 };
-use serde_json::json;
 
 use sqlx::types::Json;
 
@@ -80,13 +78,7 @@ impl EventTypeStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "event_type",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: event_type_details(&fields),
-            },
+            NewChange::event_type_created(id, actor, &fields),
             at,
         )
         .await?;
@@ -211,13 +203,7 @@ impl EventTypeStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "event_type",
-                entity_id: id.to_string(),
-                action: "updated",
-                actor,
-                details: event_type_details(&fields),
-            },
+            NewChange::event_type_updated(id, actor, &fields),
             at,
         )
         .await?;
@@ -270,16 +256,7 @@ impl EventTypeStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "event_type",
-                entity_id: id.to_string(),
-                action: match outcome {
-                    DeleteOutcome::Deleted => "deleted",
-                    DeleteOutcome::Archived => "archived",
-                },
-                actor,
-                details: json!({ "bookings": existing.booking_count }),
-            },
+            NewChange::event_type_deleted(id, actor, outcome, existing.booking_count),
             at,
         )
         .await?;
@@ -334,13 +311,7 @@ impl PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "event_type",
-                entity_id: id.to_string(),
-                action: if archived { "archived" } else { "restored" },
-                actor,
-                details: json!({}),
-            },
+            NewChange::event_type_set_archived(id, actor, archived),
             at,
         )
         .await?;

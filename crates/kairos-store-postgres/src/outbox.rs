@@ -16,7 +16,6 @@ use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
     OutboxMessage, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::Row;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -317,13 +316,7 @@ impl OutboxStore for PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "outbox_message",
-                entity_id: id.to_string(),
-                action: "retried",
-                actor,
-                details: json!({ "bookingId": message.booking_id.to_string(), "kind": message.kind.as_str() }),
-            },
+            NewChange::outbox_retried(id, actor, message.booking_id, message.kind),
             at,
         )
         .await?;

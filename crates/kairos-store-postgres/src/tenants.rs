@@ -5,10 +5,9 @@ use async_trait::async_trait;
 use kairos_core::ids::{AccountId, TenantId};
 use kairos_core::text::Slug;
 use kairos_store::{
-    Account, Actor, NewChange, NewOwner, NewTenant, NewUser, Role, StoreError, StoreResult, Tenant,
+    Account, NewChange, NewOwner, NewTenant, NewUser, Role, StoreError, StoreResult, Tenant,
     TenantStore, TenantWithOwner,
 };
-use serde_json::json;
 
 use crate::changelog::record;
 use crate::hosts::{fetch_user, insert_user};
@@ -60,13 +59,7 @@ impl TenantStore for PgStore {
         record(
             &mut tx,
             tenant_id,
-            NewChange {
-                entity_type: "tenant",
-                entity_id: tenant_id.to_string(),
-                action: "created",
-                actor: Actor::account(account_id),
-                details: json!({ "slug": tenant.slug.as_str() }),
-            },
+            NewChange::tenant_created(tenant_id, &tenant.slug, account_id),
             at,
         )
         .await?;

@@ -5,10 +5,9 @@ use jiff::Timestamp;
 use kairos_core::ids::{AccountId, ApiTokenId, SessionId, TenantId};
 use kairos_core::text::EmailAddress;
 use kairos_store::{
-    AccessStore, Account, Actor, NewAccount, NewApiToken, NewChange, NewPasswordReset, NewSession,
+    AccessStore, Account, NewAccount, NewApiToken, NewChange, NewPasswordReset, NewSession,
     PasswordReset, Principal, SessionPrincipal, StoreError, StoreResult,
 };
-use serde_json::json;
 
 use crate::changelog::record;
 use crate::rows::{self, account_from_row, password_reset_from_row, to_seconds};
@@ -21,8 +20,8 @@ struct PasswordChange<'a> {
     password_hash: &'a str,
     /// The session that made the change (the others end); `None` ends them all.
     keep: Option<&'a [u8; 32]>,
-    /// The changelog action.
-    action: &'static str,
+    /// The changelog row.
+    changelog: NewChange,
 }
 
 /// Replaces an account's password hash, ends its other sessions and writes the changelog row,
@@ -37,7 +36,7 @@ async fn replace_password(
         account,
         password_hash,
         keep,
-        action,
+        changelog,
     } = change;
     let changed =
         sqlx::query("UPDATE accounts SET password_hash = ? WHERE tenant_id = ? AND id = ?")
@@ -67,19 +66,7 @@ async fn replace_password(
         .execute(&mut **tx)
         .await
         .map_err(map_error)?;
-    record(
-        tx,
-        tenant,
-        NewChange {
-            entity_type: "account",
-            entity_id: account.to_string(),
-            action,
-            actor: Actor::account(account),
-            details: json!({}),
-        },
-        at,
-    )
-    .await
+    record(tx, tenant, changelog, at).await
 }
 
 #[async_trait]
@@ -103,13 +90,7 @@ impl AccessStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "account",
-                entity_id: id.to_string(),
-                action: "created",
-                actor: Actor::SYSTEM,
-                details: json!({ "email": account.email.as_str(), "role": account.role.as_str() }),
-            },
+            NewChange::account_created(id, &account.email, account.role),
             at,
         )
         .await?;
@@ -163,13 +144,7 @@ impl AccessStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "api_token",
-                entity_id: id.to_string(),
-                action: "created",
-                actor: Actor::account(token.account_id),
-                details: json!({ "name": token.name }),
-            },
+            NewChange::api_token_created(id, token.account_id, &token.name),
             at,
         )
         .await?;
@@ -267,7 +242,7 @@ impl AccessStore for SqliteStore {
                 account,
                 password_hash,
                 keep,
-                action: "password_changed",
+                changelog: NewChange::password_changed(account),
             },
             now(),
         )
@@ -367,7 +342,7 @@ impl AccessStore for SqliteStore {
                 account: reset.account_id,
                 password_hash,
                 keep: None,
-                action: "password_reset",
+                changelog: NewChange::password_reset(reset.account_id),
             },
             // The changelog row records when the database changed (see `now`).
             crate::now(),

@@ -8,7 +8,6 @@ use kairos_store::{
     Actor, Availability, AvailabilityStore, AvailabilityUpdate, BlockedDate, NewBlockedDate,
     NewChange, Page, PageRequest, StoreError, StoreResult,
 };
-use serde_json::json;
 
 use crate::changelog::record;
 use crate::hosts::require_user;
@@ -56,13 +55,7 @@ impl AvailabilityStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "availability",
-                entity_id: user.to_string(),
-                action: "updated",
-                actor,
-                details: json!({ "timezone": update.timezone.as_str(), "weeklySchedule": update.weekly_schedule }),
-            },
+            NewChange::availability_updated(user, actor, &update),
             at,
         )
         .await?;
@@ -122,13 +115,7 @@ impl AvailabilityStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "date_override",
-                entity_id: user.to_string(),
-                action: "set",
-                actor,
-                details: json!({ "date": date_override.date.to_string(), "windows": date_override.windows }),
-            },
+            NewChange::date_override_set(user, actor, &date_override),
             at,
         )
         .await?;
@@ -158,13 +145,7 @@ impl AvailabilityStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "date_override",
-                entity_id: user.to_string(),
-                action: "deleted",
-                actor,
-                details: json!({ "date": date.to_string() }),
-            },
+            NewChange::date_override_deleted(user, actor, date),
             at,
         )
         .await?;
@@ -240,16 +221,7 @@ impl AvailabilityStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "blocked_date",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: json!({
-                    "startDate": blocked.period.start_date().to_string(),
-                    "endDate": blocked.period.end_date().to_string(),
-                }),
-            },
+            NewChange::blocked_date_created(id, actor, &blocked),
             at,
         )
         .await?;
@@ -298,13 +270,7 @@ impl AvailabilityStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "blocked_date",
-                entity_id: id.to_string(),
-                action: "deleted",
-                actor,
-                details: json!({}),
-            },
+            NewChange::blocked_date_deleted(id, actor),
             at,
         )
         .await?;

@@ -9,14 +9,11 @@ use kairos_core::ids::{BookingId, TenantId, UserId};
 use kairos_core::settings::DurationMinutes;
 use kairos_core::slots::load_range;
 use kairos_store::BookingStore;
-use kairos_store::transitions::{
-    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
-};
+use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
     PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::SqliteConnection;
 
 use crate::changelog::record;
@@ -203,13 +200,7 @@ impl BookingStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: booking_created_details(&booking),
-            },
+            NewChange::booking_created(id, actor, &booking),
             at,
         )
         .await?;
@@ -265,31 +256,8 @@ impl BookingStore for SqliteStore {
             at,
         )
         .await?;
-        for (entity, action, details) in [
-            (
-                id,
-                "rescheduled",
-                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-            (
-                new_id,
-                "created",
-                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-        ] {
-            record(
-                &mut tx,
-                tenant,
-                NewChange {
-                    entity_type: "booking",
-                    entity_id: entity.to_string(),
-                    action,
-                    actor,
-                    details,
-                },
-                at,
-            )
-            .await?;
+        for change in NewChange::booking_rescheduled(id, new_id, actor, booking.start_time) {
+            record(&mut tx, tenant, change, at).await?;
         }
         let created = fetch_booking(&mut tx, tenant, new_id).await?;
         cancel_pending_reminders(&mut tx, tenant, id, at).await?;
@@ -327,13 +295,7 @@ impl BookingStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "cancelled",
-                actor,
-                details: json!({ "by": by_text, "reason": reason }),
-            },
+            NewChange::booking_cancelled(id, actor, by, reason.as_deref()),
             at,
         )
         .await?;
@@ -366,13 +328,7 @@ impl BookingStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: status.as_str(),
-                actor,
-                details: json!({ "from": old.status.as_str() }),
-            },
+            NewChange::booking_outcome(id, actor, old.status, status),
             at,
         )
         .await?;

@@ -8,7 +8,6 @@ use kairos_store::{
     Actor, HostStore, NewChange, NewUser, Page, PageRequest, PublicEventType, StoreError,
     StoreResult, User, UserFilter, UserUpdate,
 };
-use serde_json::json;
 use sqlx::Sqlite;
 
 use crate::changelog::record;
@@ -150,13 +149,7 @@ impl HostStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "user",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: json!({ "username": user.username.as_str() }),
-            },
+            NewChange::user_created(id, actor, &user.username),
             at,
         )
         .await?;
@@ -260,13 +253,7 @@ impl HostStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "user",
-                entity_id: id.to_string(),
-                action: "updated",
-                actor,
-                details: json!({ "username": update.username.as_str(), "isActive": update.is_active }),
-            },
+            NewChange::user_updated(id, actor, &update),
             at,
         )
         .await?;

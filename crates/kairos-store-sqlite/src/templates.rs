@@ -7,7 +7,6 @@ use kairos_core::notification::{Audience, NotificationKind};
 use kairos_store::{
     Actor, NewChange, NotificationTemplate, StoreError, StoreResult, TemplateStore,
 };
-use serde_json::json;
 
 use crate::changelog::record;
 use crate::rows::{template_from_row, to_seconds};
@@ -61,13 +60,7 @@ impl TemplateStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "updated",
-                actor,
-                details: json!({ "subject": subject, "body": body }),
-            },
+            NewChange::template_updated(kind, audience, actor, subject.as_deref(), body.as_deref()),
             at,
         )
         .await?;
@@ -106,13 +99,7 @@ impl TemplateStore for SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "deleted",
-                actor,
-                details: serde_json::Value::Null,
-            },
+            NewChange::template_deleted(kind, audience, actor),
             at,
         )
         .await?;

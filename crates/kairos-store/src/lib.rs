@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+mod changes;
 mod error;
 mod models;
 mod outbox;
@@ -25,6 +26,7 @@ mod snapshot_cache;
 mod store;
 pub mod transitions;
 
+pub use changes::NewChange;
 pub use error::{StoreError, Unique};
 pub use models::*;
 pub use outbox::*;

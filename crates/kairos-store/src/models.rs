@@ -378,16 +378,6 @@ pub struct Change {
     pub created_at: Timestamp,
 }
 
-/// A changelog row to write.
-#[derive(Debug, Clone)]
-pub struct NewChange {
-    pub entity_type: &'static str,
-    pub entity_id: String,
-    pub action: &'static str,
-    pub actor: Actor,
-    pub details: serde_json::Value,
-}
-
 /// Which changelog rows to list.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeFilter {
