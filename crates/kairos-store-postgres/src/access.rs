@@ -4,16 +4,15 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use kairos_core::ids::{AccountId, ApiTokenId, SessionId, TenantId, UserId};
+use kairos_core::ids::{AccountId, ApiTokenId, SessionId, TenantId};
 use kairos_core::text::EmailAddress;
 use kairos_store::{
     AccessStore, Account, NewAccount, NewApiToken, NewChange, NewPasswordReset, NewSession,
-    PasswordReset, Principal, Role, SessionPrincipal, StoreError, StoreResult,
+    PasswordReset, Principal, SessionPrincipal, StoreError, StoreResult,
 };
-use sqlx::Row;
 
 use crate::changelog::record;
-use crate::rows::{account_from_row, password_reset_from_row};
+use crate::rows::{self, decode};
 use crate::types::PgTimestamp;
 use crate::{PgStore, Tx, commit, map_error, now};
 
@@ -72,6 +71,32 @@ async fn replace_password(
     record(tx, tenant, changelog, at).await
 }
 
+impl PgStore {
+    /// Step 2 of resolving a credential: the account and its host profile, read under the
+    /// tenant's context (which this enters) once step 1 found the tenant.
+    async fn principal_in(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        account: AccountId,
+    ) -> StoreResult<Principal> {
+        self.enter_tenant(tx, tenant).await?;
+        let row = sqlx::query(
+            "SELECT a.tenant_id, a.id AS account_id, a.role, u.id AS user_id
+             FROM accounts a
+             LEFT JOIN scheduling_users u ON u.tenant_id = a.tenant_id AND u.account_id = a.id
+             WHERE a.tenant_id = $1 AND a.id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(account.as_uuid())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(map_error)?
+        .ok_or(StoreError::NotFound)?;
+        decode(&row)
+    }
+}
+
 #[async_trait]
 impl AccessStore for PgStore {
     async fn create_account(&self, tenant: TenantId, account: NewAccount) -> StoreResult<Account> {
@@ -123,8 +148,8 @@ impl AccessStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        let hash: String = row.try_get("password_hash").map_err(map_error)?;
-        Ok((account_from_row(&row)?, hash))
+        let hash: String = rows::column(&row, "password_hash")?;
+        Ok((decode(&row)?, hash))
     }
 
     async fn account(&self, tenant: TenantId, id: AccountId) -> StoreResult<Account> {
@@ -139,7 +164,7 @@ impl AccessStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        account_from_row(&row)
+        decode(&row)
     }
 
     async fn create_api_token(&self, tenant: TenantId, token: NewApiToken) -> StoreResult<()> {
@@ -175,31 +200,11 @@ impl AccessStore for PgStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        let tenant_id = TenantId::from_uuid(token.try_get("tenant_id").map_err(map_error)?);
-        let account_id = AccountId::from_uuid(token.try_get("account_id").map_err(map_error)?);
-        // Step 2: the account and its profile, under that tenant's context.
-        self.enter_tenant(&mut tx, tenant_id).await?;
-        let row = sqlx::query(
-            "SELECT a.role, u.id AS user_id
-             FROM accounts a
-             LEFT JOIN scheduling_users u ON u.tenant_id = a.tenant_id AND u.account_id = a.id
-             WHERE a.tenant_id = $1 AND a.id = $2",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(account_id.as_uuid())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .ok_or(StoreError::NotFound)?;
-        let role: String = row.try_get("role").map_err(map_error)?;
-        let user_id: Option<uuid::Uuid> = row.try_get("user_id").map_err(map_error)?;
+        let tenant = TenantId::from_uuid(rows::column(&token, "tenant_id")?);
+        let account = AccountId::from_uuid(rows::column(&token, "account_id")?);
+        let principal = self.principal_in(&mut tx, tenant, account).await?;
         commit(tx).await?;
-        Ok(Principal {
-            tenant_id,
-            account_id,
-            role: Role::parse(&role)?,
-            user_id: user_id.map(UserId::from_uuid),
-        })
+        Ok(principal)
     }
 
     async fn create_session(&self, tenant: TenantId, session: NewSession) -> StoreResult<()> {
@@ -244,35 +249,14 @@ impl AccessStore for PgStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        let tenant_id = TenantId::from_uuid(session.try_get("tenant_id").map_err(map_error)?);
-        let account_id = AccountId::from_uuid(session.try_get("account_id").map_err(map_error)?);
-        let csrf_token: String = session.try_get("csrf_token").map_err(map_error)?;
-        let PgTimestamp(expires_at) = session.try_get("expires_at").map_err(map_error)?;
-        // Step 2: the account and its profile, under that tenant's context.
-        self.enter_tenant(&mut tx, tenant_id).await?;
-        let row = sqlx::query(
-            "SELECT a.role, u.id AS user_id
-             FROM accounts a
-             LEFT JOIN scheduling_users u ON u.tenant_id = a.tenant_id AND u.account_id = a.id
-             WHERE a.tenant_id = $1 AND a.id = $2",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(account_id.as_uuid())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .ok_or(StoreError::NotFound)?;
-        let role: String = row.try_get("role").map_err(map_error)?;
-        let user_id: Option<uuid::Uuid> = row.try_get("user_id").map_err(map_error)?;
+        let tenant = TenantId::from_uuid(rows::column(&session, "tenant_id")?);
+        let account = AccountId::from_uuid(rows::column(&session, "account_id")?);
+        let PgTimestamp(expires_at) = rows::column(&session, "expires_at")?;
+        let principal = self.principal_in(&mut tx, tenant, account).await?;
         commit(tx).await?;
         Ok(SessionPrincipal {
-            principal: Principal {
-                tenant_id,
-                account_id,
-                role: Role::parse(&role)?,
-                user_id: user_id.map(UserId::from_uuid),
-            },
-            csrf_token,
+            principal,
+            csrf_token: rows::column(&session, "csrf_token")?,
             expires_at,
         })
     }
@@ -374,7 +358,7 @@ impl AccessStore for PgStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        password_reset_from_row(&row)
+        decode(&row)
     }
 
     async fn reset_password(
@@ -396,7 +380,7 @@ impl AccessStore for PgStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        let reset = password_reset_from_row(&row)?;
+        let reset: PasswordReset = decode(&row)?;
         // Step 2: the account, under that tenant's context.
         self.enter_tenant(&mut tx, reset.tenant_id).await?;
         replace_password(

@@ -12,9 +12,9 @@ use sqlx::types::Json;
 
 use crate::changelog::record;
 use crate::hosts::require_user;
-use crate::rows::{availability_from_row, blocked_date_from_row, date_override_from_row};
+use crate::rows::decode;
 use crate::types::{PgDate, PgTimestamp};
-use crate::{PgStore, commit, map_error, now, page_bounds, total};
+use crate::{PgStore, commit, map_error, now, page_bounds};
 
 const BLOCKED_DATE_COLUMNS: &str =
     "id, user_id, start_date, end_date, reason, is_all_day, start_time, end_time, created_at";
@@ -33,7 +33,7 @@ impl AvailabilityStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        availability_from_row(&row)
+        decode(&row)
     }
 
     async fn put_availability(
@@ -96,7 +96,7 @@ impl AvailabilityStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        rows.iter().map(date_override_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 
     async fn put_date_override(
@@ -191,15 +191,7 @@ impl AvailabilityStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(blocked_date_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn create_blocked_date(
@@ -260,7 +252,7 @@ impl AvailabilityStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        blocked_date_from_row(&row)
+        decode(&row)
     }
 
     async fn delete_blocked_date(

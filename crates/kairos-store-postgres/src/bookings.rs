@@ -18,15 +18,15 @@ use kairos_store::BookingStore;
 use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
 use sqlx::types::Json;
 
 use crate::changelog::record;
 use crate::outbox::{OutboxColumns, cancel_pending_reminders, outbox_insert, queue};
-use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
+use crate::rows::{self, decode};
 use crate::types::{PgDate, PgTimestamp};
-use crate::{PgStore, Tx, commit, map_error, now, page_bounds, total};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -82,18 +82,8 @@ pub(crate) async fn load_snapshot(
 ) -> StoreResult<ScheduleSnapshot> {
     // Two statements: the weekly hours with the (few) overrides and blocked periods packed as
     // JSON, then the bookings as plain rows. The version comes first, so everything read after
-    // it holds at least the changes up to it. Dates are bounded in UTC with two days of margin
-    // (the host's zone is not known before the row arrives); extra dates are harmless.
-    let first = jiff::tz::TimeZone::UTC
-        .to_datetime(span_start)
-        .date()
-        .checked_sub(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = jiff::tz::TimeZone::UTC
-        .to_datetime(span_end)
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MAX);
+    // it holds at least the changes up to it.
+    let bounds = SnapshotBounds::new(span_start, span_end);
     let row = sqlx::query(
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
             (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version,
@@ -107,33 +97,21 @@ pub(crate) async fn load_snapshot(
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
-    .bind(PgDate(first))
-    .bind(PgDate(last))
+    .bind(PgDate(bounds.first_date))
+    .bind(PgDate(bounds.last_date))
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    let availability = availability_from_row(&row)?;
-    let column = |name: &str| -> StoreResult<Option<String>> {
-        sqlx::Row::try_get::<Option<String>, _>(&row, name)
-            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
-    };
-    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
-        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
+    let availability = decode(&row)?;
+    let packed = |name: &str| -> StoreResult<Option<String>> { rows::column(&row, name) };
+    let version: Option<i64> = rows::column(&row, "schedule_version")?;
     let overrides = kairos_store::packed::date_overrides_from_json(
-        column("overrides")?.as_deref().unwrap_or("[]"),
+        packed("overrides")?.as_deref().unwrap_or("[]"),
     )?;
     let blocked = kairos_store::packed::blocked_periods_from_json(
-        column("blocked")?.as_deref().unwrap_or("[]"),
+        packed("blocked")?.as_deref().unwrap_or("[]"),
     )?;
-    // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
-    // booking is longer than the longest event (720 minutes), so none starting earlier reaches
-    // into the span.
-    let earliest_start = span_start
-        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
-            kairos_core::settings::DurationMinutes::MAX,
-        )))
-        .unwrap_or(span_start);
     let bookings = sqlx::query(
         "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
          WHERE tenant_id = $1 AND host_user_id = $2 AND status = 'confirmed' AND start_time < $3 AND end_time > $4
@@ -145,12 +123,12 @@ pub(crate) async fn load_snapshot(
     .bind(PgTimestamp(span_end))
     .bind(PgTimestamp(span_start))
     .bind(ignore.map(|id| id.as_uuid()))
-    .bind(PgTimestamp(earliest_start))
+    .bind(PgTimestamp(bounds.earliest_start))
     .fetch_all(&mut **tx)
     .await
     .map_err(map_error)?
     .iter()
-    .map(existing_booking_from_row)
+    .map(decode)
     .collect::<StoreResult<Vec<ExistingBooking>>>()?;
     Ok(ScheduleSnapshot {
         version: ScheduleVersion::new(version.unwrap_or(0)),
@@ -175,7 +153,7 @@ pub(crate) async fn fetch_booking(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    booking_from_row(&row)
+    decode(&row)
 }
 
 async fn insert_booking(
@@ -277,7 +255,7 @@ async fn insert_new_booking(
         .fetch_one(&mut **tx)
         .await
         .map_err(map_error)?;
-    booking_from_row(&row)
+    decode(&row)
 }
 
 impl PgStore {
@@ -531,15 +509,7 @@ impl BookingStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(booking_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn bookings_created_between(
@@ -559,6 +529,6 @@ impl BookingStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        rows.iter().map(booking_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 }

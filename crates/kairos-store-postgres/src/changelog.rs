@@ -9,9 +9,9 @@ use kairos_store::{
 };
 use sqlx::types::Json;
 
-use crate::rows::change_from_row;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
-use crate::{PgStore, Tx, commit, map_error, page_bounds, total};
+use crate::{PgStore, Tx, commit, map_error, page_bounds};
 
 pub(crate) async fn record(
     tx: &mut Tx,
@@ -70,14 +70,6 @@ impl ChangelogStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(change_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 }

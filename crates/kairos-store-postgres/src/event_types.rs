@@ -5,17 +5,17 @@ use async_trait::async_trait;
 use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::text::Slug;
 use kairos_store::{
-    Actor, ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter,
-    EventTypeStore, NewChange, Page, PageRequest, StoreError, StoreResult,
+    Actor, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, EventTypeStore, NewChange,
+    Page, PageRequest, StoreError, StoreResult,
 };
 
 use sqlx::types::Json;
 
 use crate::changelog::record;
 use crate::hosts::require_user;
-use crate::rows::event_type_from_row;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
-use crate::{PgStore, Tx, commit, map_error, now, page_bounds, total};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds};
 
 const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.slug, e.description, e.duration, e.slot_interval, e.color, e.location,
         e.custom_questions, e.reminder_settings, e.setting_overrides, e.is_active, e.archived_at, e.created_at, e.updated_at,
@@ -36,7 +36,7 @@ pub(crate) async fn fetch_event_type(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    event_type_from_row(&row)
+    decode(&row)
 }
 
 #[async_trait]
@@ -97,11 +97,7 @@ impl EventTypeStore for PgStore {
             AND ($3 = 'include' OR ($3 = 'exclude' AND e.archived_at IS NULL) OR ($3 = 'only' AND e.archived_at IS NOT NULL))
             AND (NOT $4 OR (e.is_active AND e.archived_at IS NULL))";
         let user = filter.user.map(|id| id.as_uuid());
-        let archived = match filter.archived {
-            ArchivedFilter::Exclude => "exclude",
-            ArchivedFilter::Only => "only",
-            ArchivedFilter::Include => "include",
-        };
+        let archived = filter.archived.as_str();
         let (limit, offset) = page_bounds(page);
         let mut tx = self.begin_tenant(tenant).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -127,15 +123,7 @@ impl EventTypeStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(event_type_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn event_type(&self, tenant: TenantId, id: EventTypeId) -> StoreResult<EventType> {
@@ -163,7 +151,7 @@ impl EventTypeStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        event_type_from_row(&row)
+        decode(&row)
     }
 
     async fn update_event_type(

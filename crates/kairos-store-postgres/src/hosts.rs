@@ -12,9 +12,9 @@ use sqlx::Postgres;
 use sqlx::types::Json;
 
 use crate::changelog::record;
-use crate::rows::{public_host_from_row, tenant_from_row, user_from_row};
+use crate::rows::{decode, public_host};
 use crate::types::PgTimestamp;
-use crate::{PgStore, Tx, commit, map_error, now, page_bounds, total};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds};
 
 const USER_COLUMNS: &str = "id, tenant_id, account_id, username, display_name, email, timezone, avatar_url, is_active, minimum_notice_hours, booking_window_days, buffer_before_mins, buffer_after_mins, daily_limit, weekly_limit, default_duration, created_at, updated_at";
 
@@ -74,7 +74,7 @@ pub(crate) async fn fetch_user(tx: &mut Tx, tenant: TenantId, id: UserId) -> Sto
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    user_from_row(&row)
+    decode(&row)
 }
 
 pub(crate) async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) -> StoreResult<()> {
@@ -88,10 +88,8 @@ pub(crate) async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) ->
         .ok_or(StoreError::NotFound)
 }
 
-/// The public page's read once the tenant is entered: the host by username, the host's schedule
-/// version and the host's event type by slug (columns `e_…`, NULLs when there is none).
 /// The columns of a public lookup: the host, its schedule version and the event type (`e_`),
-/// as `public_host_from_row` reads them.
+/// as [`public_host`] reads them.
 macro_rules! public_host_columns {
     () => {
         "SELECT u.id, u.tenant_id, u.account_id, u.username, u.display_name, u.email, u.timezone, u.avatar_url,
@@ -106,6 +104,8 @@ macro_rules! public_host_columns {
     };
 }
 
+/// The public page's read once the tenant is entered: the host by username, the host's schedule
+/// version and the host's event type by slug (columns `e_…`, NULLs when there is none).
 const PUBLIC_HOST_SELECT: &str = concat!(
     public_host_columns!(),
     "
@@ -180,12 +180,7 @@ impl HostStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows.iter().map(user_from_row).collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn user(&self, tenant: TenantId, id: UserId) -> StoreResult<User> {
@@ -207,7 +202,7 @@ impl HostStore for PgStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         commit(tx).await?;
-        user_from_row(&row)
+        decode(&row)
     }
 
     async fn update_user(
@@ -310,26 +305,22 @@ impl PgStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        let tenant = tenant_from_row(&row)?;
+        let tenant: kairos_store::Tenant = decode(&row)?;
         let row = bind(sqlx::query(select).bind(tenant.id.as_uuid()))
             .fetch_optional(&mut *tx)
             .await
             .map_err(map_error)?;
         commit(tx).await?;
-        let Some(row) = row else {
-            return Ok(PublicEventType {
-                tenant,
-                host: None,
-                event_type: None,
-                schedule_version: None,
-            });
-        };
-        let (host, event_type, version) = public_host_from_row(&row)?;
+        let (host, event_type, schedule_version) = row
+            .as_ref()
+            .map(public_host)
+            .transpose()?
+            .unwrap_or_default();
         Ok(PublicEventType {
             tenant,
-            host: Some(host),
+            host,
             event_type,
-            schedule_version: Some(version),
+            schedule_version,
         })
     }
 }

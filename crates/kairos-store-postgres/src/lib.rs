@@ -213,10 +213,6 @@ pub(crate) fn page_bounds(page: PageRequest) -> (i64, i64) {
     (i64::from(page.limit()), i64::from(page.offset()))
 }
 
-pub(crate) fn total(count: i64) -> StoreResult<u64> {
-    u64::try_from(count).map_err(|e| StoreError::Corrupt(format!("row count: {e}")))
-}
-
 #[async_trait]
 impl HealthStore for PgStore {
     async fn ping(&self) -> StoreResult<()> {

@@ -16,12 +16,11 @@ use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
     OutboxMessage, StoreError, StoreResult,
 };
-use sqlx::Row;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::changelog::record;
-use crate::rows::outbox_from_row;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
 use crate::{PgStore, Tx, commit, map_error, now};
 
@@ -161,7 +160,7 @@ async fn fetch_message(tx: &mut Tx, tenant: TenantId, id: OutboxId) -> StoreResu
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    outbox_from_row(&row)
+    decode(&row)
 }
 
 impl PgStore {
@@ -216,7 +215,7 @@ impl OutboxStore for PgStore {
         commit(tx).await?;
         let mut claimed = rows
             .iter()
-            .map(|row| outbox_from_row(row).map(|message| ClaimedMessage { message, claim }))
+            .map(|row| decode(row).map(|message| ClaimedMessage { message, claim }))
             .collect::<StoreResult<Vec<_>>>()?;
         claimed.sort_by_key(|c| (c.message.next_attempt_at, c.message.id));
         Ok(claimed)
@@ -285,7 +284,7 @@ impl OutboxStore for PgStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(outbox_from_row)
+        .map(decode)
         .collect::<StoreResult<Vec<_>>>()?;
         commit(tx).await?;
         Ok(messages)
@@ -337,15 +336,6 @@ impl OutboxStore for PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        let mut counts = OutboxCounts::default();
-        for row in rows {
-            let status: String = row.try_get("status").map_err(map_error)?;
-            counts.add_row(
-                &status,
-                row.try_get("n").map_err(map_error)?,
-                row.try_get("due").map_err(map_error)?,
-            )?;
-        }
-        Ok(counts)
+        OutboxCounts::from_rows(rows.iter().map(decode))
     }
 }

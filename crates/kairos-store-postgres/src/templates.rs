@@ -9,7 +9,7 @@ use kairos_store::{
 };
 
 use crate::changelog::record;
-use crate::rows::template_from_row;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
 use crate::{PgStore, commit, map_error, now};
 
@@ -29,7 +29,7 @@ impl TemplateStore for PgStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(template_from_row)
+        .map(decode)
         .collect::<StoreResult<Vec<_>>>()?;
         commit(tx).await?;
         Ok(templates)
@@ -62,7 +62,7 @@ impl TemplateStore for PgStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_error)?;
-        let template = template_from_row(&row)?;
+        let template = decode(&row)?;
         record(
             &mut tx,
             tenant,

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use kairos_core::ids::{AccountId, TenantId};
 use kairos_core::text::Slug;
+use kairos_store::decode::row_count;
 use kairos_store::{
     Account, NewChange, NewOwner, NewTenant, NewUser, Role, StoreError, StoreResult, Tenant,
     TenantStore, TenantWithOwner,
@@ -11,9 +12,9 @@ use kairos_store::{
 
 use crate::changelog::record;
 use crate::hosts::{fetch_user, insert_user};
-use crate::rows::tenant_from_row;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
-use crate::{PgStore, commit, map_error, now, total};
+use crate::{PgStore, commit, map_error, now};
 
 #[async_trait]
 impl TenantStore for PgStore {
@@ -88,7 +89,7 @@ impl TenantStore for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(map_error)?;
-        total(count)
+        row_count(count)
     }
 
     async fn tenant(&self, id: TenantId) -> StoreResult<Tenant> {
@@ -98,7 +99,7 @@ impl TenantStore for PgStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        tenant_from_row(&row)
+        decode(&row)
     }
 
     async fn tenant_by_slug(&self, slug: &Slug) -> StoreResult<Tenant> {
@@ -108,6 +109,6 @@ impl TenantStore for PgStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        tenant_from_row(&row)
+        decode(&row)
     }
 }

@@ -10,7 +10,7 @@ use kairos_store::{
 };
 
 use crate::changelog::record;
-use crate::rows::{self, account_from_row, password_reset_from_row, to_seconds};
+use crate::rows::{self, decode, to_seconds};
 use crate::{SqliteStore, Tx, commit, map_error, now};
 
 /// A new password for an account, and which of its sessions survive it.
@@ -112,8 +112,8 @@ impl AccessStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        let hash: String = sqlx::Row::try_get(&row, "password_hash").map_err(map_error)?;
-        Ok((account_from_row(&row)?, hash))
+        let hash: String = rows::column(&row, "password_hash")?;
+        Ok((decode(&row)?, hash))
     }
 
     async fn account(&self, tenant: TenantId, id: AccountId) -> StoreResult<Account> {
@@ -124,7 +124,7 @@ impl AccessStore for SqliteStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        account_from_row(&row)
+        decode(&row)
     }
 
     async fn create_api_token(&self, tenant: TenantId, token: NewApiToken) -> StoreResult<()> {
@@ -164,7 +164,7 @@ impl AccessStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        rows::principal_from_row(&row)
+        decode(&row)
     }
 
     async fn create_session(&self, tenant: TenantId, session: NewSession) -> StoreResult<()> {
@@ -211,9 +211,9 @@ impl AccessStore for SqliteStore {
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
         Ok(SessionPrincipal {
-            principal: rows::principal_from_row(&row)?,
-            csrf_token: rows::get(&row, "csrf_token")?,
-            expires_at: rows::from_seconds(rows::get(&row, "expires_at")?)?,
+            principal: decode(&row)?,
+            csrf_token: rows::column(&row, "csrf_token")?,
+            expires_at: rows::from_seconds(rows::column(&row, "expires_at")?)?,
         })
     }
 
@@ -314,7 +314,7 @@ impl AccessStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        password_reset_from_row(&row)
+        decode(&row)
     }
 
     async fn reset_password(
@@ -334,7 +334,7 @@ impl AccessStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        let reset = password_reset_from_row(&row)?;
+        let reset: PasswordReset = decode(&row)?;
         replace_password(
             &mut tx,
             PasswordChange {

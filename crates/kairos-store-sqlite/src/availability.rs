@@ -11,7 +11,7 @@ use kairos_store::{
 
 use crate::changelog::record;
 use crate::hosts::require_user;
-use crate::rows::{self, availability_from_row, blocked_date_from_row, json_text, to_seconds};
+use crate::rows::{self, decode, json_text, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 #[async_trait]
@@ -26,7 +26,7 @@ impl AvailabilityStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        availability_from_row(&row)
+        decode(&row)
     }
 
     async fn put_availability(
@@ -87,7 +87,7 @@ impl AvailabilityStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_error)?;
-        rows.iter().map(rows::date_override_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 
     async fn put_date_override(
@@ -170,7 +170,7 @@ impl AvailabilityStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(
+        let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM scheduling_blocked_dates WHERE tenant_id = ? AND user_id = ?",
         )
         .bind(tenant.to_string())
@@ -178,15 +178,7 @@ impl AvailabilityStore for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(blocked_date_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn create_blocked_date(
@@ -246,7 +238,7 @@ impl AvailabilityStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        blocked_date_from_row(&row)
+        decode(&row)
     }
 
     async fn delete_blocked_date(

@@ -6,19 +6,18 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::settings::DurationMinutes;
 use kairos_core::slots::load_range;
 use kairos_store::BookingStore;
 use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
 use sqlx::SqliteConnection;
 
 use crate::changelog::record;
 use crate::outbox::{cancel_pending_reminders, queue};
-use crate::rows::{availability_from_row, booking_from_row, json_text, to_seconds};
+use crate::rows::{self, decode, json_text, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
@@ -35,26 +34,8 @@ pub(crate) async fn load_snapshot(
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
     // One statement, so one consistent read and one hand-off from SQLite's worker thread: the
-    // overrides, blocked dates and bookings come back as JSON arrays. The host's zone is not
-    // known before the row arrives, so the dates are bounded in UTC with two days of margin
-    // (every zone lies within ±14 hours of UTC); extra dates are harmless to the engine.
-    let first = jiff::tz::TimeZone::UTC
-        .to_datetime(span_start)
-        .date()
-        .checked_sub(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = jiff::tz::TimeZone::UTC
-        .to_datetime(span_end)
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MAX);
-    // No booking is longer than the longest event (720 minutes), so none starting earlier than
-    // this reaches into the span; the bound lets the (tenant, host, start_time) index work.
-    let earliest_start = span_start
-        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
-            DurationMinutes::MAX,
-        )))
-        .unwrap_or(span_start);
+    // overrides, blocked dates and bookings come back as JSON arrays.
+    let bounds = SnapshotBounds::new(span_start, span_end);
     let ignored = ignore.map(|id| id.to_string());
     let row = sqlx::query(
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
@@ -74,29 +55,24 @@ pub(crate) async fn load_snapshot(
     )
     .bind(tenant.to_string())
     .bind(host.to_string())
-    .bind(first.to_string())
-    .bind(last.to_string())
+    .bind(bounds.first_date.to_string())
+    .bind(bounds.last_date.to_string())
     .bind(to_seconds(span_end))
-    .bind(to_seconds(earliest_start))
+    .bind(to_seconds(bounds.earliest_start))
     .bind(to_seconds(span_start))
     .bind(ignored.as_deref())
     .fetch_optional(&mut *conn)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    let availability = availability_from_row(&row)?;
-    let column = |name: &str| -> StoreResult<String> {
-        sqlx::Row::try_get::<String, _>(&row, name)
-            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
-    };
-    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
-        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
+    let packed = |name: &str| -> StoreResult<String> { rows::column(&row, name) };
+    let version: Option<i64> = rows::column(&row, "schedule_version")?;
     Ok(ScheduleSnapshot {
         version: ScheduleVersion::new(version.unwrap_or(0)),
-        availability,
-        overrides: kairos_store::packed::date_overrides_from_json(&column("overrides")?)?,
-        blocked: kairos_store::packed::blocked_periods_from_json(&column("blocked")?)?,
-        bookings: kairos_store::packed::existing_bookings_from_json(&column("bookings")?)?,
+        availability: decode(&row)?,
+        overrides: kairos_store::packed::date_overrides_from_json(&packed("overrides")?)?,
+        blocked: kairos_store::packed::blocked_periods_from_json(&packed("blocked")?)?,
+        bookings: kairos_store::packed::existing_bookings_from_json(&packed("bookings")?)?,
     })
 }
 
@@ -114,7 +90,7 @@ pub(crate) async fn fetch_booking(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    booking_from_row(&row)
+    decode(&row)
 }
 
 async fn insert_booking(
@@ -370,7 +346,7 @@ impl BookingStore for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM scheduling_bookings {WHERE}"
         )))
         .bind(tenant.to_string())
@@ -382,15 +358,7 @@ impl BookingStore for SqliteStore {
         .fetch_one(self.pool())
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(booking_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn bookings_created_between(
@@ -408,6 +376,6 @@ impl BookingStore for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        rows.iter().map(booking_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 }

@@ -7,7 +7,7 @@ use kairos_store::{
     Change, ChangeFilter, ChangelogStore, NewChange, Page, PageRequest, StoreResult,
 };
 
-use crate::rows::{change_from_row, to_seconds};
+use crate::rows::{decode, to_seconds};
 use crate::{SqliteStore, Tx, map_error};
 
 pub(crate) async fn record(
@@ -55,7 +55,7 @@ impl ChangelogStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM scheduling_changelog {WHERE}"
         )))
         .bind(tenant.to_string())
@@ -64,14 +64,6 @@ impl ChangelogStore for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(change_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 }

@@ -5,14 +5,14 @@ use async_trait::async_trait;
 use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::text::Slug;
 use kairos_store::{
-    Actor, ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter,
-    EventTypeStore, NewChange, Page, PageRequest, StoreError, StoreResult,
+    Actor, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, EventTypeStore, NewChange,
+    Page, PageRequest, StoreError, StoreResult,
 };
 use sqlx::Sqlite;
 
 use crate::changelog::record;
 use crate::hosts::require_user;
-use crate::rows::{event_type_from_row, json_text, to_seconds};
+use crate::rows::{decode, json_text, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 const EVENT_TYPE_SELECT: &str = "SELECT e.id, e.tenant_id, e.user_id, e.name, e.slug, e.description, e.duration, e.slot_interval, e.color, e.location,
@@ -37,7 +37,7 @@ where
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    event_type_from_row(&row)
+    decode(&row)
 }
 
 #[async_trait]
@@ -99,11 +99,7 @@ impl EventTypeStore for SqliteStore {
             AND (?3 = 'include' OR (?3 = 'exclude' AND e.archived_at IS NULL) OR (?3 = 'only' AND e.archived_at IS NOT NULL))
             AND (?4 = 0 OR (e.is_active = 1 AND e.archived_at IS NULL))";
         let user = filter.user.map(|id| id.to_string());
-        let archived = match filter.archived {
-            ArchivedFilter::Exclude => "exclude",
-            ArchivedFilter::Only => "only",
-            ArchivedFilter::Include => "include",
-        };
+        let archived = filter.archived.as_str();
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{EVENT_TYPE_SELECT} {WHERE} ORDER BY e.created_at DESC, e.id DESC LIMIT ?5 OFFSET ?6"
         )))
@@ -116,7 +112,7 @@ impl EventTypeStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM scheduling_event_types e {WHERE}"
         )))
         .bind(tenant.to_string())
@@ -126,15 +122,7 @@ impl EventTypeStore for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(event_type_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn event_type(&self, tenant: TenantId, id: EventTypeId) -> StoreResult<EventType> {
@@ -157,7 +145,7 @@ impl EventTypeStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        event_type_from_row(&row)
+        decode(&row)
     }
 
     async fn update_event_type(

@@ -11,7 +11,7 @@ use kairos_store::{
 use sqlx::Sqlite;
 
 use crate::changelog::record;
-use crate::rows::{json_text, public_event_type_from_row, to_seconds, user_from_row};
+use crate::rows::{self, decode, json_text, to_seconds};
 use crate::{SqliteStore, Tx, commit, map_error, now};
 
 const USER_COLUMNS: &str = "id, tenant_id, account_id, username, display_name, email, timezone, avatar_url, is_active, minimum_notice_hours, booking_window_days, buffer_before_mins, buffer_after_mins, daily_limit, weekly_limit, default_duration, created_at, updated_at";
@@ -80,7 +80,7 @@ where
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    user_from_row(&row)
+    decode(&row)
 }
 
 pub(crate) async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) -> StoreResult<()> {
@@ -95,7 +95,7 @@ pub(crate) async fn require_user(tx: &mut Tx, tenant: TenantId, user: UserId) ->
 }
 
 /// The columns of a public lookup: the tenant (`t_`), the host, its schedule version and the
-/// event type (`e_`), as [`rows::public_event_type_from_row`] reads them.
+/// event type (`e_`), as [`rows::public_event_type`] reads them.
 macro_rules! public_columns {
     () => {
         "SELECT t.id AS t_id, t.slug AS t_slug, t.name AS t_name, t.created_at AS t_created_at,
@@ -178,7 +178,7 @@ impl HostStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM scheduling_users {WHERE}"
         )))
         .bind(tenant.to_string())
@@ -187,12 +187,7 @@ impl HostStore for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows.iter().map(user_from_row).collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
     async fn user(&self, tenant: TenantId, id: UserId) -> StoreResult<User> {
@@ -209,7 +204,7 @@ impl HostStore for SqliteStore {
         .await
         .map_err(map_error)?
         .ok_or(StoreError::NotFound)?;
-        user_from_row(&row)
+        decode(&row)
     }
 
     async fn update_user(
@@ -276,7 +271,7 @@ impl HostStore for SqliteStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        public_event_type_from_row(&row)
+        rows::public_event_type(&row)
     }
 
     async fn booking_target(
@@ -291,6 +286,6 @@ impl HostStore for SqliteStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        public_event_type_from_row(&row)
+        rows::public_event_type(&row)
     }
 }

@@ -10,11 +10,11 @@ use kairos_store::{
     Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
     OutboxMessage, StoreError, StoreResult,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::changelog::record;
-use crate::rows::{outbox_from_row, to_seconds};
+use crate::rows::{decode, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 const OUTBOX_COLUMNS: &str =
@@ -87,7 +87,7 @@ async fn fetch_message(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    outbox_from_row(&row)
+    decode(&row)
 }
 
 #[async_trait]
@@ -119,7 +119,7 @@ impl OutboxStore for SqliteStore {
         commit(tx).await?;
         let mut claimed = rows
             .iter()
-            .map(|row| outbox_from_row(row).map(|message| ClaimedMessage { message, claim }))
+            .map(|row| decode(row).map(|message| ClaimedMessage { message, claim }))
             .collect::<StoreResult<Vec<_>>>()?;
         claimed.sort_by_key(|c| (c.message.next_attempt_at, c.message.id));
         Ok(claimed)
@@ -187,7 +187,7 @@ impl OutboxStore for SqliteStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(outbox_from_row)
+        .map(decode)
         .collect()
     }
 
@@ -234,15 +234,6 @@ impl OutboxStore for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        let mut counts = OutboxCounts::default();
-        for row in rows {
-            let status: String = row.try_get("status").map_err(map_error)?;
-            counts.add_row(
-                &status,
-                row.try_get("n").map_err(map_error)?,
-                row.try_get("due").map_err(map_error)?,
-            )?;
-        }
-        Ok(counts)
+        OutboxCounts::from_rows(rows.iter().map(decode))
     }
 }

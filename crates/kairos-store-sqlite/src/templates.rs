@@ -9,7 +9,7 @@ use kairos_store::{
 };
 
 use crate::changelog::record;
-use crate::rows::{template_from_row, to_seconds};
+use crate::rows::{decode, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 #[async_trait]
@@ -27,7 +27,7 @@ impl TemplateStore for SqliteStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(template_from_row)
+        .map(decode)
         .collect()
     }
 

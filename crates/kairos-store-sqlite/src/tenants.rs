@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use kairos_core::ids::{AccountId, TenantId};
 use kairos_core::text::Slug;
+use kairos_store::decode::row_count;
 use kairos_store::{
     Account, NewChange, NewOwner, NewTenant, NewUser, Role, StoreError, StoreResult, Tenant,
     TenantStore, TenantWithOwner,
@@ -11,7 +12,7 @@ use kairos_store::{
 
 use crate::changelog::record;
 use crate::hosts::{fetch_user, insert_user};
-use crate::rows::{self, tenant_from_row, to_seconds};
+use crate::rows::{self, decode, to_seconds};
 use crate::{SqliteStore, commit, map_error, now};
 
 #[async_trait]
@@ -86,7 +87,7 @@ impl TenantStore for SqliteStore {
             .fetch_one(&self.pool)
             .await
             .map_err(map_error)?;
-        Ok(count.unsigned_abs())
+        row_count(count)
     }
 
     async fn tenant(&self, id: TenantId) -> StoreResult<Tenant> {
@@ -96,7 +97,7 @@ impl TenantStore for SqliteStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        tenant_from_row(&row)
+        decode(&row)
     }
 
     async fn tenant_by_slug(&self, slug: &Slug) -> StoreResult<Tenant> {
@@ -106,6 +107,6 @@ impl TenantStore for SqliteStore {
             .await
             .map_err(map_error)?
             .ok_or(StoreError::NotFound)?;
-        tenant_from_row(&row)
+        decode(&row)
     }
 }

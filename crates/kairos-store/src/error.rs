@@ -72,6 +72,11 @@ impl StoreError {
         }
     }
 
+    /// Stored data that does not read back: `column` and what is wrong with it.
+    pub fn corrupt(column: &str, error: impl std::fmt::Display) -> Self {
+        Self::Corrupt(format!("{column}: {error}"))
+    }
+
     /// Wraps a database driver error.
     pub fn database(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Database(Box::new(error))

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod changes;
+pub mod decode;
 mod error;
 mod models;
 mod outbox;
