@@ -13,17 +13,16 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::slots::{ExistingBooking, load_range};
+use kairos_core::slots::ExistingBooking;
 use kairos_store::BookingStore;
-use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
+use kairos_store::booking_flow::{self, BookingTransaction, BookingUpdate};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
     PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
 use sqlx::types::Json;
 
-use crate::changelog::record;
-use crate::outbox::{OutboxColumns, cancel_pending_reminders, outbox_insert, queue};
+use crate::outbox::{OutboxColumns, outbox_insert};
 use crate::rows::{self, decode};
 use crate::types::{PgDate, PgTimestamp};
 use crate::{PgStore, Tx, commit, map_error, now, page_bounds};
@@ -156,48 +155,6 @@ pub(crate) async fn fetch_booking(
     decode(&row)
 }
 
-async fn insert_booking(
-    tx: &mut Tx,
-    tenant: TenantId,
-    booking: &NewBooking,
-    ical_uid: Option<&str>,
-    sequence: i32,
-    rescheduled_from: Option<BookingId>,
-    at: Timestamp,
-) -> StoreResult<BookingId> {
-    let id = BookingId::new();
-    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
-    sqlx::query(
-        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
-             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-             rescheduled_from, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)",
-    )
-    .bind(id.as_uuid())
-    .bind(tenant.as_uuid())
-    .bind(booking.event_type_id.as_uuid())
-    .bind(booking.host_user_id.as_uuid())
-    .bind(&booking.event_type_name)
-    .bind(&booking.host_name)
-    .bind(&booking.host_email)
-    .bind(Json(&booking.invitee))
-    .bind(PgTimestamp(booking.start_time))
-    .bind(PgTimestamp(booking.end_time))
-    .bind(booking.timezone.as_str())
-    .bind(Json(&booking.location))
-    .bind(booking.buffer_before_mins)
-    .bind(booking.buffer_after_mins)
-    .bind(booking.manage_token_digest.as_slice())
-    .bind(uid)
-    .bind(sequence)
-    .bind(rescheduled_from.map(|b| b.as_uuid()))
-    .bind(PgTimestamp(at))
-    .execute(&mut **tx)
-    .await
-    .map_err(map_error)?;
-    Ok(id)
-}
-
 /// Inserts a new booking (`created`, as [`NewBooking::confirmed`] made it) with its changelog
 /// row `created` and its outbox messages in one statement, and returns it as stored.
 async fn insert_new_booking(
@@ -259,21 +216,164 @@ async fn insert_new_booking(
 }
 
 impl PgStore {
-    /// Opens a tenant transaction holding the lock of the host of booking `id`, and reads the
-    /// booking again under that lock.
+    /// Opens a tenant transaction holding the lock of the host of booking `id` (and of
+    /// `also_lock`, the new host of a move).
     async fn begin_on_booking(
         &self,
         tenant: TenantId,
         id: BookingId,
         also_lock: Option<UserId>,
-    ) -> StoreResult<(Tx, Booking)> {
+    ) -> StoreResult<BookingTx> {
         let mut tx = self.begin_tenant(tenant).await?;
         let host = booking_host(&mut tx, tenant, id).await?;
         let mut hosts = vec![host];
         hosts.extend(also_lock);
         lock_hosts(&mut tx, tenant, &hosts).await?;
-        let booking = fetch_booking(&mut tx, tenant, id).await?;
-        Ok((tx, booking))
+        Ok(BookingTx { tx, tenant })
+    }
+}
+
+/// A booking change's transaction on PostgreSQL: in the tenant's context, holding the advisory
+/// lock of every host the change touches.
+struct BookingTx {
+    tx: Tx,
+    tenant: TenantId,
+}
+
+impl BookingTransaction for BookingTx {
+    async fn snapshot(
+        &mut self,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        load_snapshot(
+            &mut self.tx,
+            self.tenant,
+            host,
+            span_start,
+            span_end,
+            ignore,
+        )
+        .await
+    }
+
+    async fn booking(&mut self, id: BookingId) -> StoreResult<Booking> {
+        fetch_booking(&mut self.tx, self.tenant, id).await
+    }
+
+    async fn insert(
+        &mut self,
+        booking: &NewBooking,
+        ical_uid: Option<&str>,
+        sequence: i32,
+        rescheduled_from: Option<BookingId>,
+        at: Timestamp,
+    ) -> StoreResult<BookingId> {
+        let id = BookingId::new();
+        let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+        sqlx::query(
+            "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+                 start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+                 rescheduled_from, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)",
+        )
+        .bind(id.as_uuid())
+        .bind(self.tenant.as_uuid())
+        .bind(booking.event_type_id.as_uuid())
+        .bind(booking.host_user_id.as_uuid())
+        .bind(&booking.event_type_name)
+        .bind(&booking.host_name)
+        .bind(&booking.host_email)
+        .bind(Json(&booking.invitee))
+        .bind(PgTimestamp(booking.start_time))
+        .bind(PgTimestamp(booking.end_time))
+        .bind(booking.timezone.as_str())
+        .bind(Json(&booking.location))
+        .bind(booking.buffer_before_mins)
+        .bind(booking.buffer_after_mins)
+        .bind(booking.manage_token_digest.as_slice())
+        .bind(uid)
+        .bind(sequence)
+        .bind(rescheduled_from.map(|b| b.as_uuid()))
+        .bind(PgTimestamp(at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_error)?;
+        Ok(id)
+    }
+
+    async fn update(
+        &mut self,
+        id: BookingId,
+        update: BookingUpdate<'_>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        // Each statement's last three parameters are updated_at, tenant_id and id.
+        let query = match update {
+            BookingUpdate::Rescheduled => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = $1 WHERE tenant_id = $2 AND id = $3",
+            ),
+            BookingUpdate::Cancelled { by, reason } => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
+                 WHERE tenant_id = $4 AND id = $5",
+            )
+            .bind(by.as_str())
+            .bind(reason),
+            BookingUpdate::Outcome(status) => sqlx::query(
+                "UPDATE scheduling_bookings SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+            )
+            .bind(status.as_str()),
+        };
+        query
+            .bind(PgTimestamp(at))
+            .bind(self.tenant.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_error)?;
+        Ok(())
+    }
+
+    async fn record(&mut self, change: NewChange, at: Timestamp) -> StoreResult<()> {
+        crate::changelog::record(&mut self.tx, self.tenant, change, at).await
+    }
+
+    async fn cancel_pending_reminders(&mut self, id: BookingId, at: Timestamp) -> StoreResult<()> {
+        crate::outbox::cancel_pending_reminders(&mut self.tx, self.tenant, id, at).await
+    }
+
+    async fn queue(
+        &mut self,
+        booking: &Booking,
+        messages: Vec<kairos_store::NewOutboxMessage>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        crate::outbox::queue(&mut self.tx, booking, messages, at).await
+    }
+
+    async fn commit(self) -> StoreResult<()> {
+        commit(self.tx).await
+    }
+
+    /// The booking as it will be stored (times as PostgreSQL keeps them), so that its messages
+    /// go into the same statement as the row and its changelog row: four round trips under the
+    /// lock.
+    async fn create(
+        &mut self,
+        mut booking: NewBooking,
+        actor: Actor,
+        outbox: &OutboxFor<'_>,
+        at: Timestamp,
+    ) -> StoreResult<Booking> {
+        let id = BookingId::new();
+        let at = PgTimestamp::truncate(at);
+        booking.start_time = PgTimestamp::truncate(booking.start_time);
+        booking.end_time = PgTimestamp::truncate(booking.end_time);
+        let created = booking.confirmed(self.tenant, id, format!("{id}@kairos"), 0, None, at);
+        let messages = OutboxColumns::new(outbox(&created));
+        insert_new_booking(&mut self.tx, &booking, &created, actor, messages).await
     }
 }
 
@@ -301,33 +401,11 @@ impl BookingStore for PgStore {
         check: &BookingCheck<'_>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self
+        let tx = self
             .begin_tenant_locked(tenant, booking.host_user_id)
             .await?;
-        let at = now();
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            None,
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        // The booking as it will be stored (times as PostgreSQL keeps them), so its messages
-        // go into the same statement as the row: four round trips under the lock.
-        let id = BookingId::new();
-        let at = PgTimestamp::truncate(at);
-        let mut booking = booking;
-        booking.start_time = PgTimestamp::truncate(booking.start_time);
-        booking.end_time = PgTimestamp::truncate(booking.end_time);
-        let created = booking.confirmed(tenant, id, format!("{id}@kairos"), 0, None, at);
-        let messages = OutboxColumns::new(outbox(&created));
-        let created = insert_new_booking(&mut tx, &booking, &created, actor, messages).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx { tx, tenant };
+        booking_flow::create(tx, actor, booking, now(), check, outbox).await
     }
 
     // The booking change and its two hooks (check, outbox) are one operation.
@@ -342,49 +420,10 @@ impl BookingStore for PgStore {
         check: &BookingCheck<'_>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self
+        let tx = self
             .begin_on_booking(tenant, id, Some(booking.host_user_id))
             .await?;
-        let at = now();
-        ensure_movable(&old, now_instant)?;
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            Some(id),
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = $1 WHERE tenant_id = $2 AND id = $3",
-        )
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let new_id = insert_booking(
-            &mut tx,
-            tenant,
-            &booking,
-            Some(&old.ical_uid),
-            old.sequence + 1,
-            Some(id),
-            at,
-        )
-        .await?;
-        for change in NewChange::booking_rescheduled(id, new_id, actor, booking.start_time) {
-            record(&mut tx, tenant, change, at).await?;
-        }
-        let created = fetch_booking(&mut tx, tenant, new_id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        booking_flow::reschedule(tx, id, actor, now_instant, booking, now(), check, outbox).await
     }
 
     async fn cancel_booking(
@@ -396,34 +435,8 @@ impl BookingStore for PgStore {
         reason: Option<String>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
-        let at = now();
-        ensure_cancellable(&old)?;
-        let by_text = by.as_str();
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
-             WHERE tenant_id = $4 AND id = $5",
-        )
-        .bind(by_text)
-        .bind(reason.as_deref())
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange::booking_cancelled(id, actor, by, reason.as_deref()),
-            at,
-        )
-        .await?;
-        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
-        commit(tx).await?;
-        Ok(cancelled)
+        let tx = self.begin_on_booking(tenant, id, None).await?;
+        booking_flow::cancel(tx, id, actor, by, reason, now(), outbox).await
     }
 
     async fn set_booking_outcome(
@@ -433,29 +446,8 @@ impl BookingStore for PgStore {
         id: BookingId,
         status: BookingStatus,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
-        let at = now();
-        ensure_outcome(&old, status)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
-        )
-        .bind(status.as_str())
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange::booking_outcome(id, actor, old.status, status),
-            at,
-        )
-        .await?;
-        let updated = fetch_booking(&mut tx, tenant, id).await?;
-        commit(tx).await?;
-        Ok(updated)
+        let tx = self.begin_on_booking(tenant, id, None).await?;
+        booking_flow::set_outcome(tx, id, actor, status, now()).await
     }
 
     async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {

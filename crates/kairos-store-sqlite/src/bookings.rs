@@ -6,19 +6,16 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::slots::load_range;
 use kairos_store::BookingStore;
-use kairos_store::transitions::{ensure_cancellable, ensure_movable, ensure_outcome, run_check};
+use kairos_store::booking_flow::{self, BookingTransaction, BookingUpdate};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
     PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
 use sqlx::SqliteConnection;
 
-use crate::changelog::record;
-use crate::outbox::{cancel_pending_reminders, queue};
 use crate::rows::{self, decode, json_text, to_seconds};
-use crate::{SqliteStore, commit, map_error, now};
+use crate::{SqliteStore, Tx, commit, map_error, now};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -93,47 +90,139 @@ pub(crate) async fn fetch_booking(
     decode(&row)
 }
 
-async fn insert_booking(
-    conn: &mut SqliteConnection,
+/// A booking change's transaction on SQLite: `BEGIN IMMEDIATE` takes the database's one write
+/// lock, which is every host's lock at once.
+struct BookingTx {
+    tx: Tx,
     tenant: TenantId,
-    booking: &NewBooking,
-    ical_uid: Option<&str>,
-    sequence: i32,
-    rescheduled_from: Option<BookingId>,
-    at: Timestamp,
-) -> StoreResult<BookingId> {
-    let id = BookingId::new();
-    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
-    sqlx::query(
-        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
-             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-             rescheduled_from, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(tenant.to_string())
-    .bind(booking.event_type_id.to_string())
-    .bind(booking.host_user_id.to_string())
-    .bind(&booking.event_type_name)
-    .bind(&booking.host_name)
-    .bind(&booking.host_email)
-    .bind(json_text(&booking.invitee)?)
-    .bind(to_seconds(booking.start_time))
-    .bind(to_seconds(booking.end_time))
-    .bind(booking.timezone.as_str())
-    .bind(json_text(&booking.location)?)
-    .bind(booking.buffer_before_mins)
-    .bind(booking.buffer_after_mins)
-    .bind(booking.manage_token_digest.as_slice())
-    .bind(uid)
-    .bind(sequence)
-    .bind(rescheduled_from.map(|b| b.to_string()))
-    .bind(to_seconds(at))
-    .bind(to_seconds(at))
-    .execute(&mut *conn)
-    .await
-    .map_err(map_error)?;
-    Ok(id)
+}
+
+impl BookingTx {
+    async fn begin(store: &SqliteStore, tenant: TenantId) -> StoreResult<Self> {
+        Ok(Self {
+            tx: store.write().await?,
+            tenant,
+        })
+    }
+}
+
+impl BookingTransaction for BookingTx {
+    async fn snapshot(
+        &mut self,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        load_snapshot(
+            &mut self.tx,
+            self.tenant,
+            host,
+            span_start,
+            span_end,
+            ignore,
+        )
+        .await
+    }
+
+    async fn booking(&mut self, id: BookingId) -> StoreResult<Booking> {
+        fetch_booking(&mut self.tx, self.tenant, id).await
+    }
+
+    async fn insert(
+        &mut self,
+        booking: &NewBooking,
+        ical_uid: Option<&str>,
+        sequence: i32,
+        rescheduled_from: Option<BookingId>,
+        at: Timestamp,
+    ) -> StoreResult<BookingId> {
+        let id = BookingId::new();
+        let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+        sqlx::query(
+            "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+                 start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+                 rescheduled_from, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(self.tenant.to_string())
+        .bind(booking.event_type_id.to_string())
+        .bind(booking.host_user_id.to_string())
+        .bind(&booking.event_type_name)
+        .bind(&booking.host_name)
+        .bind(&booking.host_email)
+        .bind(json_text(&booking.invitee)?)
+        .bind(to_seconds(booking.start_time))
+        .bind(to_seconds(booking.end_time))
+        .bind(booking.timezone.as_str())
+        .bind(json_text(&booking.location)?)
+        .bind(booking.buffer_before_mins)
+        .bind(booking.buffer_after_mins)
+        .bind(booking.manage_token_digest.as_slice())
+        .bind(uid)
+        .bind(sequence)
+        .bind(rescheduled_from.map(|b| b.to_string()))
+        .bind(to_seconds(at))
+        .bind(to_seconds(at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_error)?;
+        Ok(id)
+    }
+
+    async fn update(
+        &mut self,
+        id: BookingId,
+        update: BookingUpdate<'_>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        // Each statement ends with `updated_at = ? WHERE tenant_id = ? AND id = ?`.
+        let query = match update {
+            BookingUpdate::Rescheduled => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = ? WHERE tenant_id = ? AND id = ?",
+            ),
+            BookingUpdate::Cancelled { by, reason } => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+                 WHERE tenant_id = ? AND id = ?",
+            )
+            .bind(by.as_str())
+            .bind(reason),
+            BookingUpdate::Outcome(status) => sqlx::query(
+                "UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+            )
+            .bind(status.as_str()),
+        };
+        query
+            .bind(to_seconds(at))
+            .bind(self.tenant.to_string())
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_error)?;
+        Ok(())
+    }
+
+    async fn record(&mut self, change: NewChange, at: Timestamp) -> StoreResult<()> {
+        crate::changelog::record(&mut self.tx, self.tenant, change, at).await
+    }
+
+    async fn cancel_pending_reminders(&mut self, id: BookingId, at: Timestamp) -> StoreResult<()> {
+        crate::outbox::cancel_pending_reminders(&mut self.tx, self.tenant, id, at).await
+    }
+
+    async fn queue(
+        &mut self,
+        booking: &Booking,
+        messages: Vec<kairos_store::NewOutboxMessage>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        crate::outbox::queue(&mut self.tx, booking, messages, at).await
+    }
+
+    async fn commit(self) -> StoreResult<()> {
+        commit(self.tx).await
+    }
 }
 
 #[async_trait]
@@ -160,30 +249,8 @@ impl BookingStore for SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self.write().await?;
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            None,
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange::booking_created(id, actor, &booking),
-            at,
-        )
-        .await?;
-        let created = fetch_booking(&mut tx, tenant, id).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::create(tx, actor, booking, at, check, outbox).await
     }
 
     // The booking change and its two hooks (check, outbox) are one operation.
@@ -199,47 +266,8 @@ impl BookingStore for SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_movable(&old, now_instant)?;
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            Some(id),
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = ? WHERE tenant_id = ? AND id = ?",
-        )
-        .bind(to_seconds(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let new_id = insert_booking(
-            &mut tx,
-            tenant,
-            &booking,
-            Some(&old.ical_uid),
-            old.sequence + 1,
-            Some(id),
-            at,
-        )
-        .await?;
-        for change in NewChange::booking_rescheduled(id, new_id, actor, booking.start_time) {
-            record(&mut tx, tenant, change, at).await?;
-        }
-        let created = fetch_booking(&mut tx, tenant, new_id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::reschedule(tx, id, actor, now_instant, booking, at, check, outbox).await
     }
 
     async fn cancel_booking(
@@ -252,34 +280,8 @@ impl BookingStore for SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_cancellable(&old)?;
-        let by_text = by.as_str();
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
-             WHERE tenant_id = ? AND id = ?",
-        )
-        .bind(by_text)
-        .bind(reason.as_deref())
-        .bind(to_seconds(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange::booking_cancelled(id, actor, by, reason.as_deref()),
-            at,
-        )
-        .await?;
-        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
-        commit(tx).await?;
-        Ok(cancelled)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::cancel(tx, id, actor, by, reason, at, outbox).await
     }
 
     async fn set_booking_outcome(
@@ -290,27 +292,8 @@ impl BookingStore for SqliteStore {
         status: BookingStatus,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_outcome(&old, status)?;
-        sqlx::query("UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
-            .bind(status.as_str())
-            .bind(to_seconds(at))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange::booking_outcome(id, actor, old.status, status),
-            at,
-        )
-        .await?;
-        let updated = fetch_booking(&mut tx, tenant, id).await?;
-        commit(tx).await?;
-        Ok(updated)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::set_outcome(tx, id, actor, status, at).await
     }
 
     async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {

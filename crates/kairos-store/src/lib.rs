@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod booking_flow;
 mod changes;
 pub mod decode;
 mod error;
