@@ -1,9 +1,9 @@
-//! Bookings on PostgreSQL (DESIGN 3). Every change is one transaction that enters the tenant's
-//! context, then takes a transaction-scoped advisory lock keyed on (tenant, host), so booking
-//! changes of one host are serialised across every server process while other hosts proceed
-//! in parallel. The transaction runs at READ COMMITTED, so each statement after the lock sees
-//! everything the previous lock holder committed: the snapshot the caller's check is given is
-//! the state the write commits against. The exclusion constraint
+//! Bookings on PostgreSQL (docs/architecture.md, "The booking transaction"). Every change is one
+//! transaction that enters the tenant's context, then takes a transaction-scoped advisory lock
+//! keyed on (tenant, host), so booking changes of one host are serialised across every server
+//! process while other hosts proceed in parallel. The transaction runs at READ COMMITTED, so each
+//! statement after the lock sees everything the previous lock holder committed: the snapshot the
+//! caller's check is given is the state the write commits against. The exclusion constraint
 //! `scheduling_bookings_no_overlap` stays the last guard; its violation is a conflict on
 //! [`kairos_store::Unique::OverlappingBooking`].
 //!

@@ -1,7 +1,7 @@
-//! The PostgreSQL backend of the Kairos [`Store`], for production and for more than one server
-//! process (DESIGN 4).
+//! The PostgreSQL backend of the Kairos [`Store`](kairos_store::Store), for production and for more
+//! than one server process (docs/architecture.md, "Storage").
 //!
-//! # Tenant isolation (DESIGN 5)
+//! # Tenant isolation (docs/architecture.md, "Tenant isolation")
 //!
 //! Every query names its tenant, and row-level security is the second wall behind that filter.
 //! The invariant this crate keeps:
@@ -18,7 +18,7 @@
 //!   a request finds its tenant (by slug or by credential digest). What they lead to is read in
 //!   a second step under that tenant's context.
 //!
-//! # Double booking (DESIGN 3)
+//! # Double booking (docs/architecture.md, "The booking transaction")
 //!
 //! Every booking change is one transaction that takes `pg_advisory_xact_lock` keyed on
 //! (tenant, host) right after entering the tenant context, then reads a fresh snapshot, asks the
@@ -146,7 +146,7 @@ impl PgStore {
     /// Begins a transaction scoped to `tenant` exactly as the store's own methods do:
     /// `app.tenant_id` is set and, on a superuser or `BYPASSRLS` connection, the `kairos_app`
     /// role taken, so row-level security binds every statement in it. For tools and tests that
-    /// need SQL the [`Store`] trait does not offer.
+    /// need SQL the [`Store`](kairos_store::Store) traits do not offer.
     pub async fn begin_tenant(
         &self,
         tenant: TenantId,

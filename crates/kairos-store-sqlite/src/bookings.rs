@@ -1,6 +1,7 @@
 //! Bookings on SQLite. Every change is one `BEGIN IMMEDIATE` transaction: SQLite has a single
-//! writer, so taking the write lock first serialises all booking changes (of every host), and
-//! the snapshot the caller's check sees is the latest committed state (DESIGN 3).
+//! writer, so taking the write lock first serialises all booking changes (of every host), and the
+//! snapshot the caller's check sees is the latest committed state
+//! (docs/architecture.md, "The booking transaction").
 
 use async_trait::async_trait;
 use jiff::Timestamp;

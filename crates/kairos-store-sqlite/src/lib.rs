@@ -1,9 +1,10 @@
-//! The embedded SQLite backend of the Kairos [`Store`].
+//! The embedded SQLite backend of the Kairos [`Store`](kairos_store::Store).
 //!
 //! One database file in WAL mode with foreign keys on. Reads run concurrently; every write is a
 //! `BEGIN IMMEDIATE` transaction, so writers serialise on the database lock and a read inside a
-//! write transaction always sees the latest committed state (DESIGN 3). Instants are stored as
-//! INTEGER seconds since the Unix epoch.
+//! write transaction always sees the latest committed state
+//! (docs/architecture.md, "The booking transaction"). Instants are stored as INTEGER seconds since
+//! the Unix epoch.
 
 #![forbid(unsafe_code)]
 

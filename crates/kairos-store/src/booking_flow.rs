@@ -1,8 +1,9 @@
-//! The steps of every booking change, written once: inside one transaction that already holds
-//! the host's lock, read the booking and a fresh snapshot, ask the caller's check, write, add
-//! the changelog rows and queue the outbox messages, commit (docs/architecture.md, "The booking
-//! transaction"). A backend opens and locks the transaction its own way and supplies its SQL
-//! through [`BookingTransaction`]; the order of the steps and the rules between them live here.
+//! The steps of every booking change, written once: inside one transaction that already holds the
+//! host's lock, read the booking and a fresh snapshot, ask the caller's check, write, add the
+//! changelog rows and queue the outbox messages, commit
+//! (docs/architecture.md, "The booking transaction"). A backend opens and locks the transaction its
+//! own way and supplies its SQL through [`BookingTransaction`]; the order of the steps and the
+//! rules between them live here.
 
 use std::future::Future;
 

@@ -1,5 +1,6 @@
-//! The notification outbox (DESIGN 7): messages written in the same transaction as the booking
-//! change they announce, delivered later by a worker that claims them with a lease.
+//! The notification outbox (docs/architecture.md, "The outbox"): messages written in the same
+//! transaction as the booking change they announce, delivered later by a worker that claims them
+//! with a lease.
 //!
 //! A message's life: `pending` → claimed (a lease: `claim` and `locked_until` set, `attempts`
 //! raised) → `sent`, or back to `pending` with a later `next_attempt_at` (a retry), or `failed`

@@ -74,7 +74,8 @@ pub trait HealthStore: Send + Sync {
 #[async_trait]
 pub trait TenantStore: Send + Sync {
     /// Creates a tenant together with its first account (an owner) and that account's scheduling
-    /// profile, in one transaction. Fails with a conflict on `slug` if the slug is taken.
+    /// profile, in one transaction. Fails with a conflict on
+    /// [`Unique::TenantSlug`](crate::Unique::TenantSlug) if the slug is taken.
     async fn create_tenant(
         &self,
         tenant: NewTenant,
@@ -94,7 +95,9 @@ pub trait TenantStore: Send + Sync {
 /// Who may act: accounts, API tokens, console sessions, passwords and password-reset links.
 #[async_trait]
 pub trait AccessStore: Send + Sync {
-    /// Creates an account in a tenant. Conflict on `email` if taken in that tenant.
+    /// Creates an account in a tenant. Conflict on
+    /// [`Unique::AccountEmail`](crate::Unique::AccountEmail) if the address is taken in that
+    /// tenant.
     async fn create_account(&self, tenant: TenantId, account: NewAccount) -> StoreResult<Account>;
 
     /// The account with this email, with its password hash (for login).
@@ -169,8 +172,10 @@ pub trait AccessStore: Send + Sync {
 /// Host profiles (scheduling users), and the two one-read lookups the public pages start from.
 #[async_trait]
 pub trait HostStore: Send + Sync {
-    /// Creates a host profile and its availability (the given zone, Mon–Fri 09:00–17:00).
-    /// Conflict on `username` if taken, on `accountId` if the account already has a profile.
+    /// Creates a host profile and its availability (the given zone, Mon–Fri 09:00–17:00). Conflict
+    /// on [`Unique::Username`](crate::Unique::Username) if taken, on
+    /// [`Unique::AccountHostProfile`](crate::Unique::AccountHostProfile) if the account already has
+    /// a profile.
     async fn create_user(&self, tenant: TenantId, actor: Actor, user: NewUser)
     -> StoreResult<User>;
 
@@ -199,7 +204,7 @@ pub trait HostStore: Send + Sync {
 
     /// Resolves a public event-type address in one database read: the tenant by slug (or
     /// `NotFound`), its host by username, that host's event type by slug, and the host's
-    /// [`ScheduleVersion`] for [`SnapshotCache`].
+    /// [`ScheduleVersion`](crate::ScheduleVersion) for [`SnapshotCache`](crate::SnapshotCache).
     async fn public_event_type(
         &self,
         tenant: &Slug,
@@ -209,7 +214,8 @@ pub trait HostStore: Send + Sync {
 
     /// Resolves a booking request's target in one database read: the tenant by slug (or
     /// `NotFound`), its event type by id with that type's host, and the host's
-    /// [`ScheduleVersion`]. Host, type and version are empty when the tenant has no such type.
+    /// [`ScheduleVersion`](crate::ScheduleVersion). Host, type and version are empty when the
+    /// tenant has no such type.
     async fn booking_target(
         &self,
         tenant: &Slug,
@@ -220,8 +226,8 @@ pub trait HostStore: Send + Sync {
 /// Event types: what a host offers, their archive and deletion.
 #[async_trait]
 pub trait EventTypeStore: Send + Sync {
-    /// Creates an event type. Conflict on `slug` if the host already has one with that slug
-    /// (archived ones included).
+    /// Creates an event type. Conflict on [`Unique::EventTypeSlug`](crate::Unique::EventTypeSlug)
+    /// if the host already has one with that slug (archived ones included).
     async fn create_event_type(
         &self,
         tenant: TenantId,
@@ -355,7 +361,8 @@ pub trait AvailabilityStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
-/// Bookings: the schedule snapshot the slot engine reads, the changes that run under the host's lock, and the reads (analytics included).
+/// Bookings: the schedule snapshot the slot engine reads, the changes that run under the host's
+/// lock, and the reads (analytics included).
 #[async_trait]
 pub trait BookingStore: Send + Sync {
     /// The host's availability, overrides, blocked periods and confirmed bookings overlapping
@@ -370,11 +377,12 @@ pub trait BookingStore: Send + Sync {
         ignore: Option<BookingId>,
     ) -> StoreResult<ScheduleSnapshot>;
 
-    /// Writes a booking in one transaction that serialises on the host (PostgreSQL advisory
-    /// lock, SQLite `BEGIN IMMEDIATE`), reads a fresh snapshot around the new booking, asks
-    /// `check`, and only then inserts (DESIGN 3). A refusal is [`StoreError::Rejected`]; an
-    /// overlap the database itself refuses is a conflict on `startTime`. The messages `outbox`
-    /// gives for the written booking are queued in the same transaction.
+    /// Writes a booking in one transaction that serialises on the host (PostgreSQL advisory lock,
+    /// SQLite `BEGIN IMMEDIATE`), reads a fresh snapshot around the new booking, asks `check`, and
+    /// only then inserts (docs/architecture.md, "The booking transaction"). A refusal is
+    /// [`StoreError::Rejected`](crate::StoreError::Rejected); an overlap the database itself
+    /// refuses is a conflict on [`Unique::OverlappingBooking`](crate::Unique::OverlappingBooking).
+    /// The messages `outbox` gives for the written booking are queued in the same transaction.
     async fn create_booking(
         &self,
         tenant: TenantId,
@@ -385,11 +393,11 @@ pub trait BookingStore: Send + Sync {
     ) -> StoreResult<Booking>;
 
     /// Moves a confirmed, not yet started booking: in one transaction (same lock and check as
-    /// [`BookingStore::create_booking`], the old booking not counted), marks the old one `rescheduled`
-    /// and writes the new one with `rescheduled_from`, the same iCalendar UID and a higher
-    /// sequence. Refused with `booking_not_confirmed` / `booking_in_past`. The old booking's
-    /// pending reminders are cancelled and the messages `outbox` gives for the new booking
-    /// queued, in the same transaction.
+    /// [`BookingStore::create_booking`], the old booking not counted), marks the old one
+    /// `rescheduled` and writes the new one with `rescheduled_from`, the same iCalendar UID and a
+    /// higher sequence. Refused with `booking_not_confirmed` / `booking_in_past`. The old booking's
+    /// pending reminders are cancelled and the messages `outbox` gives for the new booking queued,
+    /// in the same transaction.
     // The booking change and its two hooks (check, outbox) are one operation.
     #[allow(clippy::too_many_arguments)]
     async fn reschedule_booking(
@@ -457,7 +465,8 @@ pub trait ChangelogStore: Send + Sync {
     ) -> StoreResult<Page<Change>>;
 }
 
-/// The notification outbox (see [`crate::outbox`]): claiming, finishing, listing, retrying and counting messages.
+/// The notification outbox (docs/architecture.md, "The outbox"): claiming, finishing, listing,
+/// retrying and counting messages ([`OutboxStatus`](crate::OutboxStatus) tells a message's life).
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Claims up to `limit` pending messages due at `now`, over all tenants, earliest first:
