@@ -7,7 +7,8 @@
 //! `scheduling_bookings_no_overlap` stays the last guard; its violation is a conflict on
 //! [`kairos_store::Unique::OverlappingBooking`].
 //!
-//! Queries, ordering and changelog rows mirror the SQLite backend exactly.
+//! The steps of each change, their order and their changelog rows are
+//! [`kairos_store::booking_flow`]'s, the same as on SQLite; this file holds the SQL.
 
 use async_trait::async_trait;
 use jiff::Timestamp;

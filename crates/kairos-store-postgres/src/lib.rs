@@ -14,9 +14,9 @@
 //! - Superusers and `BYPASSRLS` roles pass every policy. When the store connects as one (a
 //!   laptop, CI), the same statement also switches the transaction to the `kairos_app` role,
 //!   which has neither, so the policies bind whoever the URL names.
-//! - Only `tenants`, `api_tokens` and `sessions` are read without a tenant context: they are how
-//!   a request finds its tenant (by slug or by credential digest). What they lead to is read in
-//!   a second step under that tenant's context.
+//! - Only `tenants`, `api_tokens`, `sessions` and `password_resets` are read without a tenant
+//!   context: they are how a request finds its tenant (by slug, by credential digest or by reset
+//!   link). What they lead to is read in a second step under that tenant's context.
 //!
 //! # Double booking (docs/architecture.md, "The booking transaction")
 //!
@@ -28,6 +28,26 @@
 //! [`StoreError::Conflict`] on [`kairos_store::Unique::OverlappingBooking`].
 //!
 //! Instants are `timestamptz` (microseconds), dates `date`, both through [`types`].
+//!
+//! # Layout
+//!
+//! Each storage trait is implemented next to its SQL: `tenants` ([`TenantStore`]), `access`
+//! ([`AccessStore`]), `hosts` ([`HostStore`]), `event_types` ([`EventTypeStore`]),
+//! `availability` ([`AvailabilityStore`]), `bookings` ([`BookingStore`], through
+//! [`kairos_store::booking_flow`]), `changelog` ([`ChangelogStore`]), `outbox`
+//! ([`OutboxStore`]) and `templates` ([`TemplateStore`]); `rows` is how PostgreSQL stores each
+//! column type, for [`kairos_store::decode`]. This file holds connecting, migrating, the pool,
+//! error mapping, the tenant-scoped transactions and `ping`.
+//!
+//! [`TenantStore`]: kairos_store::TenantStore
+//! [`AccessStore`]: kairos_store::AccessStore
+//! [`HostStore`]: kairos_store::HostStore
+//! [`EventTypeStore`]: kairos_store::EventTypeStore
+//! [`AvailabilityStore`]: kairos_store::AvailabilityStore
+//! [`BookingStore`]: kairos_store::BookingStore
+//! [`ChangelogStore`]: kairos_store::ChangelogStore
+//! [`OutboxStore`]: kairos_store::OutboxStore
+//! [`TemplateStore`]: kairos_store::TemplateStore
 
 #![forbid(unsafe_code)]
 

@@ -1,7 +1,8 @@
 //! Bookings on SQLite. Every change is one `BEGIN IMMEDIATE` transaction: SQLite has a single
 //! writer, so taking the write lock first serialises all booking changes (of every host), and the
 //! snapshot the caller's check sees is the latest committed state
-//! (docs/architecture.md, "The booking transaction").
+//! (docs/architecture.md, "The booking transaction"). The steps of each change are
+//! [`kairos_store::booking_flow`]'s; this file holds the SQL.
 
 use async_trait::async_trait;
 use jiff::Timestamp;

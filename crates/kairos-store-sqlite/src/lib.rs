@@ -5,6 +5,24 @@
 //! write transaction always sees the latest committed state
 //! (docs/architecture.md, "The booking transaction"). Instants are stored as INTEGER seconds since
 //! the Unix epoch.
+//!
+//! Each storage trait is implemented next to its SQL: `tenants` ([`TenantStore`]), `access`
+//! ([`AccessStore`]), `hosts` ([`HostStore`]), `event_types` ([`EventTypeStore`]),
+//! `availability` ([`AvailabilityStore`]), `bookings` ([`BookingStore`], through
+//! [`kairos_store::booking_flow`]), `changelog` ([`ChangelogStore`]), `outbox`
+//! ([`OutboxStore`]) and `templates` ([`TemplateStore`]); `rows` is how SQLite stores each
+//! column type, for [`kairos_store::decode`]. This file holds connecting, migrating, the pool,
+//! error mapping, the write transaction and `ping`.
+//!
+//! [`TenantStore`]: kairos_store::TenantStore
+//! [`AccessStore`]: kairos_store::AccessStore
+//! [`HostStore`]: kairos_store::HostStore
+//! [`EventTypeStore`]: kairos_store::EventTypeStore
+//! [`AvailabilityStore`]: kairos_store::AvailabilityStore
+//! [`BookingStore`]: kairos_store::BookingStore
+//! [`ChangelogStore`]: kairos_store::ChangelogStore
+//! [`OutboxStore`]: kairos_store::OutboxStore
+//! [`TemplateStore`]: kairos_store::TemplateStore
 
 #![forbid(unsafe_code)]
 

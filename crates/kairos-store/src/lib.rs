@@ -2,11 +2,24 @@
 //!
 //! [`Store`] is what the server talks to: the sum of one trait per resource ([`TenantStore`],
 //! [`AccessStore`], [`HostStore`], [`EventTypeStore`], [`AvailabilityStore`], [`BookingStore`],
-//! [`ChangelogStore`], [`OutboxStore`], [`TemplateStore`], and [`HealthStore`] for `ping`).
-//! `kairos-store-sqlite` and `kairos-store-postgres` implement each of them; the
+//! [`ChangelogStore`], [`OutboxStore`], [`TemplateStore`], and [`HealthStore`] for `ping`),
+//! implemented for every type that implements them all. `kairos-store-sqlite` and
+//! `kairos-store-postgres` implement each trait in a module of its own; the
 //! `kairos-store-conformance` crate holds the tests both must pass so they cannot drift apart.
-//! `use kairos_store::prelude::*;` brings every trait into scope, for calling methods on a
-//! `dyn Store`.
+//! On a `dyn Store` every method resolves as it is; code that calls them on a concrete backend
+//! or a generic `S: Store` writes `use kairos_store::prelude::*;`.
+//!
+//! What else lives here is what both backends share, so that they differ only in their SQL:
+//! - the models the traits read and write, and [`StoreError`] with [`Unique`], the rule a
+//!   conflict broke;
+//! - [`NewChange`]: the changelog row of each operation (entity, action, details), built once;
+//! - [`decode`]: reading rows back into models, over a backend's [`decode::Columns`];
+//! - [`booking_flow`]: the steps of every booking change, over a backend's
+//!   [`booking_flow::BookingTransaction`], with the rules of [`transitions`];
+//! - [`packed`]: the JSON arrays a schedule snapshot may be packed into, and
+//!   [`SnapshotBounds`], what a snapshot query reads;
+//! - [`SnapshotCache`], the outbox's states and delivery outcomes ([`OutboxStatus`],
+//!   [`Delivery`]), and [`Page`] assembly.
 //!
 //! Invariants every implementation keeps:
 //! - every method that touches tenant data takes a [`TenantId`](kairos_core::ids::TenantId) and
