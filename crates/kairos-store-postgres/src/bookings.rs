@@ -1,32 +1,32 @@
-//! Bookings on PostgreSQL (DESIGN 3). Every change is one transaction that enters the tenant's
-//! context, then takes a transaction-scoped advisory lock keyed on (tenant, host), so booking
-//! changes of one host are serialised across every server process while other hosts proceed
-//! in parallel. The transaction runs at READ COMMITTED, so each statement after the lock sees
-//! everything the previous lock holder committed: the snapshot the caller's check is given is
-//! the state the write commits against. The exclusion constraint
+//! Bookings on PostgreSQL (docs/architecture.md, "The booking transaction"). Every change is one
+//! transaction that enters the tenant's context, then takes a transaction-scoped advisory lock
+//! keyed on (tenant, host), so booking changes of one host are serialised across every server
+//! process while other hosts proceed in parallel. The transaction runs at READ COMMITTED, so each
+//! statement after the lock sees everything the previous lock holder committed: the snapshot the
+//! caller's check is given is the state the write commits against. The exclusion constraint
 //! `scheduling_bookings_no_overlap` stays the last guard; its violation is a conflict on
-//! `startTime`.
+//! [`kairos_store::Unique::OverlappingBooking`].
 //!
-//! Queries, ordering and changelog rows mirror the SQLite backend exactly.
+//! The steps of each change, their order and their changelog rows are
+//! [`kairos_store::booking_flow`]'s, the same as on SQLite; this file holds the SQL.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::slots::{ExistingBooking, load_range};
-use kairos_store::transitions::{
-    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
-};
+use kairos_core::slots::ExistingBooking;
+use kairos_store::BookingStore;
+use kairos_store::booking_flow::{self, BookingTransaction, BookingUpdate};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::types::Json;
 
-use crate::outbox::{OutboxColumns, cancel_pending_reminders, outbox_insert, queue};
-use crate::rows::{availability_from_row, booking_from_row, existing_booking_from_row};
+use crate::outbox::{OutboxColumns, outbox_insert};
+use crate::rows::{self, decode};
 use crate::types::{PgDate, PgTimestamp};
-use crate::{PgStore, Tx, commit, map_error, now, page_bounds, record, total};
+use crate::{PgStore, Tx, commit, map_error, now, page_bounds};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -82,18 +82,8 @@ pub(crate) async fn load_snapshot(
 ) -> StoreResult<ScheduleSnapshot> {
     // Two statements: the weekly hours with the (few) overrides and blocked periods packed as
     // JSON, then the bookings as plain rows. The version comes first, so everything read after
-    // it holds at least the changes up to it. Dates are bounded in UTC with two days of margin
-    // (the host's zone is not known before the row arrives); extra dates are harmless.
-    let first = jiff::tz::TimeZone::UTC
-        .to_datetime(span_start)
-        .date()
-        .checked_sub(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = jiff::tz::TimeZone::UTC
-        .to_datetime(span_end)
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MAX);
+    // it holds at least the changes up to it.
+    let bounds = SnapshotBounds::new(span_start, span_end);
     let row = sqlx::query(
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
             (SELECT v.version FROM scheduling_schedule_versions v WHERE v.tenant_id = $1 AND v.user_id = $2) AS schedule_version,
@@ -107,33 +97,21 @@ pub(crate) async fn load_snapshot(
     )
     .bind(tenant.as_uuid())
     .bind(host.as_uuid())
-    .bind(PgDate(first))
-    .bind(PgDate(last))
+    .bind(PgDate(bounds.first_date))
+    .bind(PgDate(bounds.last_date))
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    let availability = availability_from_row(&row)?;
-    let column = |name: &str| -> StoreResult<Option<String>> {
-        sqlx::Row::try_get::<Option<String>, _>(&row, name)
-            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
-    };
-    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
-        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
+    let availability = decode(&row)?;
+    let packed = |name: &str| -> StoreResult<Option<String>> { rows::column(&row, name) };
+    let version: Option<i64> = rows::column(&row, "schedule_version")?;
     let overrides = kairos_store::packed::date_overrides_from_json(
-        column("overrides")?.as_deref().unwrap_or("[]"),
+        packed("overrides")?.as_deref().unwrap_or("[]"),
     )?;
     let blocked = kairos_store::packed::blocked_periods_from_json(
-        column("blocked")?.as_deref().unwrap_or("[]"),
+        packed("blocked")?.as_deref().unwrap_or("[]"),
     )?;
-    // The lower bound on start_time lets the (tenant, host, start_time) index bound the scan: no
-    // booking is longer than the longest event (720 minutes), so none starting earlier reaches
-    // into the span.
-    let earliest_start = span_start
-        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
-            kairos_core::settings::DurationMinutes::MAX,
-        )))
-        .unwrap_or(span_start);
     let bookings = sqlx::query(
         "SELECT id, start_time, end_time, buffer_before_mins, buffer_after_mins FROM scheduling_bookings
          WHERE tenant_id = $1 AND host_user_id = $2 AND status = 'confirmed' AND start_time < $3 AND end_time > $4
@@ -145,12 +123,12 @@ pub(crate) async fn load_snapshot(
     .bind(PgTimestamp(span_end))
     .bind(PgTimestamp(span_start))
     .bind(ignore.map(|id| id.as_uuid()))
-    .bind(PgTimestamp(earliest_start))
+    .bind(PgTimestamp(bounds.earliest_start))
     .fetch_all(&mut **tx)
     .await
     .map_err(map_error)?
     .iter()
-    .map(existing_booking_from_row)
+    .map(decode)
     .collect::<StoreResult<Vec<ExistingBooking>>>()?;
     Ok(ScheduleSnapshot {
         version: ScheduleVersion::new(version.unwrap_or(0)),
@@ -175,49 +153,7 @@ pub(crate) async fn fetch_booking(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    booking_from_row(&row)
-}
-
-async fn insert_booking(
-    tx: &mut Tx,
-    tenant: TenantId,
-    booking: &NewBooking,
-    ical_uid: Option<&str>,
-    sequence: i32,
-    rescheduled_from: Option<BookingId>,
-    at: Timestamp,
-) -> StoreResult<BookingId> {
-    let id = BookingId::new();
-    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
-    sqlx::query(
-        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
-             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-             rescheduled_from, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)",
-    )
-    .bind(id.as_uuid())
-    .bind(tenant.as_uuid())
-    .bind(booking.event_type_id.as_uuid())
-    .bind(booking.host_user_id.as_uuid())
-    .bind(&booking.event_type_name)
-    .bind(&booking.host_name)
-    .bind(&booking.host_email)
-    .bind(Json(&booking.invitee))
-    .bind(PgTimestamp(booking.start_time))
-    .bind(PgTimestamp(booking.end_time))
-    .bind(booking.timezone.as_str())
-    .bind(Json(&booking.location))
-    .bind(booking.buffer_before_mins)
-    .bind(booking.buffer_after_mins)
-    .bind(booking.manage_token_digest.as_slice())
-    .bind(uid)
-    .bind(sequence)
-    .bind(rescheduled_from.map(|b| b.as_uuid()))
-    .bind(PgTimestamp(at))
-    .execute(&mut **tx)
-    .await
-    .map_err(map_error)?;
-    Ok(id)
+    decode(&row)
 }
 
 /// Inserts a new booking (`created`, as [`NewBooking::confirmed`] made it) with its changelog
@@ -229,16 +165,17 @@ async fn insert_new_booking(
     actor: Actor,
     outbox: OutboxColumns,
 ) -> StoreResult<Booking> {
-    // Parameters 1–22 are the booking and its changelog row; the outbox arrays follow.
+    // Parameters 1–25 are the booking and its changelog row; the outbox arrays follow.
+    let change = NewChange::booking_created(created.id, actor, booking);
     let queued = if outbox.is_empty() {
         String::new()
     } else {
-        format!(", queued AS ({})", outbox_insert(23, 2, 1, 19))
+        format!(", queued AS ({})", outbox_insert(26, 2, 1, 19))
     };
     let statement = format!(
         "WITH change AS (
              INSERT INTO scheduling_changelog (id, tenant_id, entity_type, entity_id, action, actor_id, details, created_at)
-             VALUES ($20, $2, 'booking', $1::text, 'created', $21, $22, $19)){queued}
+             VALUES ($20, $2, $21, $22, $23, $24, $25, $19)){queued}
          INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
              start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
              rescheduled_from, created_at, updated_at)
@@ -266,35 +203,184 @@ async fn insert_new_booking(
         .bind(created.rescheduled_from.map(|b| b.as_uuid()))
         .bind(PgTimestamp(created.created_at))
         .bind(kairos_core::ids::ChangeId::new().as_uuid())
-        .bind(actor.account_id.map(|account| account.as_uuid()))
-        .bind(Json(booking_created_details(booking)));
+        .bind(change.entity_type)
+        .bind(change.entity_id)
+        .bind(change.action)
+        .bind(change.actor.account_id.map(|account| account.as_uuid()))
+        .bind(Json(change.details));
     let row = outbox
         .bind(query)
         .fetch_one(&mut **tx)
         .await
         .map_err(map_error)?;
-    booking_from_row(&row)
+    decode(&row)
 }
 
 impl PgStore {
-    /// Opens a tenant transaction holding the lock of the host of booking `id`, and reads the
-    /// booking again under that lock.
+    /// Opens a tenant transaction holding the lock of the host of booking `id` (and of
+    /// `also_lock`, the new host of a move).
     async fn begin_on_booking(
         &self,
         tenant: TenantId,
         id: BookingId,
         also_lock: Option<UserId>,
-    ) -> StoreResult<(Tx, Booking)> {
+    ) -> StoreResult<BookingTx> {
         let mut tx = self.begin_tenant(tenant).await?;
         let host = booking_host(&mut tx, tenant, id).await?;
         let mut hosts = vec![host];
         hosts.extend(also_lock);
         lock_hosts(&mut tx, tenant, &hosts).await?;
-        let booking = fetch_booking(&mut tx, tenant, id).await?;
-        Ok((tx, booking))
+        Ok(BookingTx { tx, tenant })
+    }
+}
+
+/// A booking change's transaction on PostgreSQL: in the tenant's context, holding the advisory
+/// lock of every host the change touches.
+struct BookingTx {
+    tx: Tx,
+    tenant: TenantId,
+}
+
+impl BookingTransaction for BookingTx {
+    async fn snapshot(
+        &mut self,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        load_snapshot(
+            &mut self.tx,
+            self.tenant,
+            host,
+            span_start,
+            span_end,
+            ignore,
+        )
+        .await
     }
 
-    pub(crate) async fn pg_schedule_snapshot(
+    async fn booking(&mut self, id: BookingId) -> StoreResult<Booking> {
+        fetch_booking(&mut self.tx, self.tenant, id).await
+    }
+
+    async fn insert(
+        &mut self,
+        booking: &NewBooking,
+        ical_uid: Option<&str>,
+        sequence: i32,
+        rescheduled_from: Option<BookingId>,
+        at: Timestamp,
+    ) -> StoreResult<BookingId> {
+        let id = BookingId::new();
+        let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+        sqlx::query(
+            "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+                 start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+                 rescheduled_from, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, $13, $14, $15, $16, $17, $18, $19, $19)",
+        )
+        .bind(id.as_uuid())
+        .bind(self.tenant.as_uuid())
+        .bind(booking.event_type_id.as_uuid())
+        .bind(booking.host_user_id.as_uuid())
+        .bind(&booking.event_type_name)
+        .bind(&booking.host_name)
+        .bind(&booking.host_email)
+        .bind(Json(&booking.invitee))
+        .bind(PgTimestamp(booking.start_time))
+        .bind(PgTimestamp(booking.end_time))
+        .bind(booking.timezone.as_str())
+        .bind(Json(&booking.location))
+        .bind(booking.buffer_before_mins)
+        .bind(booking.buffer_after_mins)
+        .bind(booking.manage_token_digest.as_slice())
+        .bind(uid)
+        .bind(sequence)
+        .bind(rescheduled_from.map(|b| b.as_uuid()))
+        .bind(PgTimestamp(at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_error)?;
+        Ok(id)
+    }
+
+    async fn update(
+        &mut self,
+        id: BookingId,
+        update: BookingUpdate<'_>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        // Each statement's last three parameters are updated_at, tenant_id and id.
+        let query = match update {
+            BookingUpdate::Rescheduled => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = $1 WHERE tenant_id = $2 AND id = $3",
+            ),
+            BookingUpdate::Cancelled { by, reason } => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
+                 WHERE tenant_id = $4 AND id = $5",
+            )
+            .bind(by.as_str())
+            .bind(reason),
+            BookingUpdate::Outcome(status) => sqlx::query(
+                "UPDATE scheduling_bookings SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+            )
+            .bind(status.as_str()),
+        };
+        query
+            .bind(PgTimestamp(at))
+            .bind(self.tenant.as_uuid())
+            .bind(id.as_uuid())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_error)?;
+        Ok(())
+    }
+
+    async fn record(&mut self, change: NewChange, at: Timestamp) -> StoreResult<()> {
+        crate::changelog::record(&mut self.tx, self.tenant, change, at).await
+    }
+
+    async fn cancel_pending_reminders(&mut self, id: BookingId, at: Timestamp) -> StoreResult<()> {
+        crate::outbox::cancel_pending_reminders(&mut self.tx, self.tenant, id, at).await
+    }
+
+    async fn queue(
+        &mut self,
+        booking: &Booking,
+        messages: Vec<kairos_store::NewOutboxMessage>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        crate::outbox::queue(&mut self.tx, booking, messages, at).await
+    }
+
+    async fn commit(self) -> StoreResult<()> {
+        commit(self.tx).await
+    }
+
+    /// The booking as it will be stored (times as PostgreSQL keeps them), so that its messages
+    /// go into the same statement as the row and its changelog row: four round trips under the
+    /// lock.
+    async fn create(
+        &mut self,
+        mut booking: NewBooking,
+        actor: Actor,
+        outbox: &OutboxFor<'_>,
+        at: Timestamp,
+    ) -> StoreResult<Booking> {
+        let id = BookingId::new();
+        let at = PgTimestamp::truncate(at);
+        booking.start_time = PgTimestamp::truncate(booking.start_time);
+        booking.end_time = PgTimestamp::truncate(booking.end_time);
+        let created = booking.confirmed(self.tenant, id, format!("{id}@kairos"), 0, None, at);
+        let messages = OutboxColumns::new(outbox(&created));
+        insert_new_booking(&mut self.tx, &booking, &created, actor, messages).await
+    }
+}
+
+#[async_trait]
+impl BookingStore for PgStore {
+    async fn schedule_snapshot(
         &self,
         tenant: TenantId,
         host: UserId,
@@ -308,7 +394,7 @@ impl PgStore {
         Ok(snapshot)
     }
 
-    pub(crate) async fn pg_create_booking(
+    async fn create_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -316,38 +402,16 @@ impl PgStore {
         check: &BookingCheck<'_>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self
+        let tx = self
             .begin_tenant_locked(tenant, booking.host_user_id)
             .await?;
-        let at = now();
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            None,
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        // The booking as it will be stored (times as PostgreSQL keeps them), so its messages
-        // go into the same statement as the row: four round trips under the lock.
-        let id = BookingId::new();
-        let at = PgTimestamp::truncate(at);
-        let mut booking = booking;
-        booking.start_time = PgTimestamp::truncate(booking.start_time);
-        booking.end_time = PgTimestamp::truncate(booking.end_time);
-        let created = booking.confirmed(tenant, id, format!("{id}@kairos"), 0, None, at);
-        let messages = OutboxColumns::new(outbox(&created));
-        let created = insert_new_booking(&mut tx, &booking, &created, actor, messages).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx { tx, tenant };
+        booking_flow::create(tx, actor, booking, now(), check, outbox).await
     }
 
     // The booking change and its two hooks (check, outbox) are one operation.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn pg_reschedule_booking(
+    async fn reschedule_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -357,75 +421,13 @@ impl PgStore {
         check: &BookingCheck<'_>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self
+        let tx = self
             .begin_on_booking(tenant, id, Some(booking.host_user_id))
             .await?;
-        let at = now();
-        ensure_movable(&old, now_instant)?;
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            Some(id),
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = $1 WHERE tenant_id = $2 AND id = $3",
-        )
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let new_id = insert_booking(
-            &mut tx,
-            tenant,
-            &booking,
-            Some(&old.ical_uid),
-            old.sequence + 1,
-            Some(id),
-            at,
-        )
-        .await?;
-        for (entity, action, details) in [
-            (
-                id,
-                "rescheduled",
-                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-            (
-                new_id,
-                "created",
-                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-        ] {
-            record(
-                &mut tx,
-                tenant,
-                NewChange {
-                    entity_type: "booking",
-                    entity_id: entity.to_string(),
-                    action,
-                    actor,
-                    details,
-                },
-                at,
-            )
-            .await?;
-        }
-        let created = fetch_booking(&mut tx, tenant, new_id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        booking_flow::reschedule(tx, id, actor, now_instant, booking, now(), check, outbox).await
     }
 
-    pub(crate) async fn pg_cancel_booking(
+    async fn cancel_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -434,88 +436,29 @@ impl PgStore {
         reason: Option<String>,
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
-        let at = now();
-        ensure_cancellable(&old)?;
-        let by_text = by.as_str();
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = $1, cancel_reason = $2, sequence = sequence + 1, updated_at = $3
-             WHERE tenant_id = $4 AND id = $5",
-        )
-        .bind(by_text)
-        .bind(reason.as_deref())
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "cancelled",
-                actor,
-                details: json!({ "by": by_text, "reason": reason }),
-            },
-            at,
-        )
-        .await?;
-        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
-        commit(tx).await?;
-        Ok(cancelled)
+        let tx = self.begin_on_booking(tenant, id, None).await?;
+        booking_flow::cancel(tx, id, actor, by, reason, now(), outbox).await
     }
 
-    pub(crate) async fn pg_set_booking_outcome(
+    async fn set_booking_outcome(
         &self,
         tenant: TenantId,
         actor: Actor,
         id: BookingId,
         status: BookingStatus,
     ) -> StoreResult<Booking> {
-        let (mut tx, old) = self.begin_on_booking(tenant, id, None).await?;
-        let at = now();
-        ensure_outcome(&old, status)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
-        )
-        .bind(status.as_str())
-        .bind(PgTimestamp(at))
-        .bind(tenant.as_uuid())
-        .bind(id.as_uuid())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: status.as_str(),
-                actor,
-                details: json!({ "from": old.status.as_str() }),
-            },
-            at,
-        )
-        .await?;
-        let updated = fetch_booking(&mut tx, tenant, id).await?;
-        commit(tx).await?;
-        Ok(updated)
+        let tx = self.begin_on_booking(tenant, id, None).await?;
+        booking_flow::set_outcome(tx, id, actor, status, now()).await
     }
 
-    pub(crate) async fn pg_booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
         let mut tx = self.begin_tenant(tenant).await?;
         let booking = fetch_booking(&mut tx, tenant, id).await?;
         commit(tx).await?;
         Ok(booking)
     }
 
-    pub(crate) async fn pg_list_bookings(
+    async fn list_bookings(
         &self,
         tenant: TenantId,
         filter: BookingFilter,
@@ -559,18 +502,10 @@ impl PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(booking_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total(count)?,
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
-    pub(crate) async fn pg_bookings_created_between(
+    async fn bookings_created_between(
         &self,
         tenant: TenantId,
         from: Timestamp,
@@ -587,6 +522,6 @@ impl PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        rows.iter().map(booking_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 }

@@ -1,4 +1,4 @@
-//! The notification outbox and the tenants' notification wording on PostgreSQL (see
+//! The notification outbox on PostgreSQL (see
 //! [`kairos_store::outbox`] for a message's life).
 //!
 //! Workers serve every tenant, so claiming and counting run in a transaction that sets
@@ -8,21 +8,21 @@
 //! waiting for them, and never claim the same message. Everything else runs in the tenant's
 //! context like the rest of the store.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::ids::{BookingId, OutboxId, TenantId};
-use kairos_core::notification::{Audience, NotificationKind};
+use kairos_store::OutboxStore;
 use kairos_store::{
-    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
-    OutboxCounts, OutboxMessage, StoreError, StoreResult,
+    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
+    OutboxMessage, StoreError, StoreResult,
 };
-use serde_json::json;
-use sqlx::Row;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::rows::{outbox_from_row, template_from_row};
+use crate::changelog::record;
+use crate::rows::decode;
 use crate::types::PgTimestamp;
-use crate::{PgStore, Tx, commit, map_error, now, record};
+use crate::{PgStore, Tx, commit, map_error, now};
 
 const OUTBOX_COLUMNS: &str =
     "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
@@ -160,7 +160,7 @@ async fn fetch_message(tx: &mut Tx, tenant: TenantId, id: OutboxId) -> StoreResu
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    outbox_from_row(&row)
+    decode(&row)
 }
 
 impl PgStore {
@@ -178,8 +178,11 @@ impl PgStore {
             .map_err(map_error)?;
         Ok(tx)
     }
+}
 
-    pub(crate) async fn pg_claim_outbox(
+#[async_trait]
+impl OutboxStore for PgStore {
+    async fn claim_outbox(
         &self,
         now_instant: Timestamp,
         lease_until: Timestamp,
@@ -212,13 +215,13 @@ impl PgStore {
         commit(tx).await?;
         let mut claimed = rows
             .iter()
-            .map(|row| outbox_from_row(row).map(|message| ClaimedMessage { message, claim }))
+            .map(|row| decode(row).map(|message| ClaimedMessage { message, claim }))
             .collect::<StoreResult<Vec<_>>>()?;
         claimed.sort_by_key(|c| (c.message.next_attempt_at, c.message.id));
         Ok(claimed)
     }
 
-    pub(crate) async fn pg_finish_outbox(
+    async fn finish_outbox(
         &self,
         claimed: &ClaimedMessage,
         delivery: Delivery,
@@ -265,7 +268,7 @@ impl PgStore {
         Ok(true)
     }
 
-    pub(crate) async fn pg_list_outbox(
+    async fn list_outbox(
         &self,
         tenant: TenantId,
         booking: BookingId,
@@ -281,13 +284,13 @@ impl PgStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(outbox_from_row)
+        .map(decode)
         .collect::<StoreResult<Vec<_>>>()?;
         commit(tx).await?;
         Ok(messages)
     }
 
-    pub(crate) async fn pg_retry_outbox(
+    async fn retry_outbox(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -312,13 +315,7 @@ impl PgStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "outbox_message",
-                entity_id: id.to_string(),
-                action: "retried",
-                actor,
-                details: json!({ "bookingId": message.booking_id.to_string(), "kind": message.kind.as_str() }),
-            },
+            NewChange::outbox_retried(id, actor, message.booking_id, message.kind),
             at,
         )
         .await?;
@@ -327,10 +324,7 @@ impl PgStore {
         Ok(retried)
     }
 
-    pub(crate) async fn pg_outbox_counts(
-        &self,
-        now_instant: Timestamp,
-    ) -> StoreResult<OutboxCounts> {
+    async fn outbox_counts(&self, now_instant: Timestamp) -> StoreResult<OutboxCounts> {
         let mut tx = self.begin_worker().await?;
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n,
@@ -342,118 +336,6 @@ impl PgStore {
         .await
         .map_err(map_error)?;
         commit(tx).await?;
-        let mut counts = OutboxCounts::default();
-        for row in rows {
-            let status: String = row.try_get("status").map_err(map_error)?;
-            counts.add_row(
-                &status,
-                row.try_get("n").map_err(map_error)?,
-                row.try_get("due").map_err(map_error)?,
-            )?;
-        }
-        Ok(counts)
-    }
-
-    pub(crate) async fn pg_notification_templates(
-        &self,
-        tenant: TenantId,
-    ) -> StoreResult<Vec<NotificationTemplate>> {
-        let mut tx = self.begin_tenant(tenant).await?;
-        let templates = sqlx::query(
-            "SELECT kind, audience, subject, body, updated_at FROM scheduling_notification_templates
-             WHERE tenant_id = $1 ORDER BY kind, audience",
-        )
-        .bind(tenant.as_uuid())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .iter()
-        .map(template_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-        commit(tx).await?;
-        Ok(templates)
-    }
-
-    pub(crate) async fn pg_put_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-        subject: Option<String>,
-        body: Option<String>,
-    ) -> StoreResult<NotificationTemplate> {
-        let at = now();
-        let mut tx = self.begin_tenant(tenant).await?;
-        let row = sqlx::query(
-            "INSERT INTO scheduling_notification_templates (tenant_id, kind, audience, subject, body, updated_at)
-             VALUES ($1, $2, $6, $3, $4, $5)
-             ON CONFLICT (tenant_id, kind, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-                 updated_at = excluded.updated_at
-             RETURNING kind, audience, subject, body, updated_at",
-        )
-        .bind(tenant.as_uuid())
-        .bind(kind.as_str())
-        .bind(subject.as_deref())
-        .bind(body.as_deref())
-        .bind(PgTimestamp(at))
-        .bind(audience.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let template = template_from_row(&row)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "updated",
-                actor,
-                details: json!({ "subject": subject, "body": body }),
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await?;
-        Ok(template)
-    }
-
-    pub(crate) async fn pg_delete_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-    ) -> StoreResult<()> {
-        let at = now();
-        let mut tx = self.begin_tenant(tenant).await?;
-        let deleted = sqlx::query(
-            "DELETE FROM scheduling_notification_templates WHERE tenant_id = $1 AND kind = $2 AND audience = $3",
-        )
-        .bind(tenant.as_uuid())
-        .bind(kind.as_str())
-        .bind(audience.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .rows_affected();
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "deleted",
-                actor,
-                details: serde_json::Value::Null,
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await
+        OutboxCounts::from_rows(rows.iter().map(decode))
     }
 }

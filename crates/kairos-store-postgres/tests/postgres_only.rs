@@ -2,7 +2,7 @@
 //! advisory lock and the exclusion constraint against double booking, and its own encodings of
 //! instants and dates. Each
 //! test gets a fresh database (dropped afterwards, even on failure) on the server
-//! `KAIROS_TEST_DATABASE_URL` names, and skips without it.
+//! `KAIROS_TEST_DATABASE_URL` names, and skips without it (fails under `KAIROS_TEST_REQUIRE_ALL=1`).
 
 mod test_database;
 
@@ -20,10 +20,11 @@ use kairos_core::ids::{EventTypeId, TenantId, UserId};
 use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
 use kairos_core::text::{DisplayName, EmailAddress, Slug, Username};
 use kairos_core::zone::TimeZoneName;
+use kairos_store::prelude::*;
 use kairos_store::{
     Actor, Booking, BookingFilter, DeleteOutcome, EventTypeFields, EventTypeFilter, NewBooking,
-    NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, Store, StoreError, StoreResult,
-    TenantWithOwner,
+    NewOwner, NewTenant, NewUser, PageRequest, ScheduleSnapshot, StoreError, StoreResult,
+    TenantWithOwner, Unique,
 };
 use kairos_store_postgres::PgStore;
 use kairos_store_postgres::types::{PgDate, PgTimestamp};
@@ -41,10 +42,7 @@ where
     F: FnOnce(TestDatabase) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some((database, cleanup)) = test_database::create().await else {
-        eprintln!("skipped: {} not set", test_database::URL_VARIABLE);
-        return None;
-    };
+    let (database, cleanup) = test_database::create().await?;
     let outcome = tokio::spawn(check(database)).await;
     cleanup().await;
     Some(outcome)
@@ -507,7 +505,7 @@ fn is_lost_race(result: &StoreResult<Booking>) -> bool {
             code: "slot_unavailable",
             ..
         }) | Err(StoreError::Conflict {
-            field: "startTime",
+            rule: Unique::OverlappingBooking,
             ..
         })
     )

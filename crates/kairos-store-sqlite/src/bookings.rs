@@ -1,25 +1,23 @@
 //! Bookings on SQLite. Every change is one `BEGIN IMMEDIATE` transaction: SQLite has a single
-//! writer, so taking the write lock first serialises all booking changes (of every host), and
-//! the snapshot the caller's check sees is the latest committed state (DESIGN 3).
+//! writer, so taking the write lock first serialises all booking changes (of every host), and the
+//! snapshot the caller's check sees is the latest committed state
+//! (docs/architecture.md, "The booking transaction"). The steps of each change are
+//! [`kairos_store::booking_flow`]'s; this file holds the SQL.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{BookingId, TenantId, UserId};
-use kairos_core::settings::DurationMinutes;
-use kairos_core::slots::load_range;
-use kairos_store::transitions::{
-    booking_created_details, ensure_cancellable, ensure_movable, ensure_outcome, run_check,
-};
+use kairos_store::BookingStore;
+use kairos_store::booking_flow::{self, BookingTransaction, BookingUpdate};
 use kairos_store::{
     Actor, Booking, BookingCheck, BookingFilter, NewBooking, NewChange, OutboxFor, Page,
-    PageRequest, ScheduleSnapshot, ScheduleVersion, StoreError, StoreResult,
+    PageRequest, ScheduleSnapshot, ScheduleVersion, SnapshotBounds, StoreError, StoreResult,
 };
-use serde_json::json;
 use sqlx::SqliteConnection;
 
-use crate::outbox::{cancel_pending_reminders, queue};
-use crate::rows::{availability_from_row, booking_from_row, json_text, to_seconds};
-use crate::{SqliteStore, commit, map_error, now, record};
+use crate::rows::{self, decode, json_text, to_seconds};
+use crate::{SqliteStore, Tx, commit, map_error, now};
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
     start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
@@ -35,26 +33,8 @@ pub(crate) async fn load_snapshot(
     ignore: Option<BookingId>,
 ) -> StoreResult<ScheduleSnapshot> {
     // One statement, so one consistent read and one hand-off from SQLite's worker thread: the
-    // overrides, blocked dates and bookings come back as JSON arrays. The host's zone is not
-    // known before the row arrives, so the dates are bounded in UTC with two days of margin
-    // (every zone lies within ±14 hours of UTC); extra dates are harmless to the engine.
-    let first = jiff::tz::TimeZone::UTC
-        .to_datetime(span_start)
-        .date()
-        .checked_sub(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MIN);
-    let last = jiff::tz::TimeZone::UTC
-        .to_datetime(span_end)
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(jiff::civil::Date::MAX);
-    // No booking is longer than the longest event (720 minutes), so none starting earlier than
-    // this reaches into the span; the bound lets the (tenant, host, start_time) index work.
-    let earliest_start = span_start
-        .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
-            DurationMinutes::MAX,
-        )))
-        .unwrap_or(span_start);
+    // overrides, blocked dates and bookings come back as JSON arrays.
+    let bounds = SnapshotBounds::new(span_start, span_end);
     let ignored = ignore.map(|id| id.to_string());
     let row = sqlx::query(
         "SELECT a.user_id, a.timezone, a.weekly_schedule, a.updated_at,
@@ -74,29 +54,24 @@ pub(crate) async fn load_snapshot(
     )
     .bind(tenant.to_string())
     .bind(host.to_string())
-    .bind(first.to_string())
-    .bind(last.to_string())
+    .bind(bounds.first_date.to_string())
+    .bind(bounds.last_date.to_string())
     .bind(to_seconds(span_end))
-    .bind(to_seconds(earliest_start))
+    .bind(to_seconds(bounds.earliest_start))
     .bind(to_seconds(span_start))
     .bind(ignored.as_deref())
     .fetch_optional(&mut *conn)
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    let availability = availability_from_row(&row)?;
-    let column = |name: &str| -> StoreResult<String> {
-        sqlx::Row::try_get::<String, _>(&row, name)
-            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
-    };
-    let version: Option<i64> = sqlx::Row::try_get(&row, "schedule_version")
-        .map_err(|e| StoreError::Corrupt(format!("schedule_version: {e}")))?;
+    let packed = |name: &str| -> StoreResult<String> { rows::column(&row, name) };
+    let version: Option<i64> = rows::column(&row, "schedule_version")?;
     Ok(ScheduleSnapshot {
         version: ScheduleVersion::new(version.unwrap_or(0)),
-        availability,
-        overrides: kairos_store::packed::date_overrides_from_json(&column("overrides")?)?,
-        blocked: kairos_store::packed::blocked_periods_from_json(&column("blocked")?)?,
-        bookings: kairos_store::packed::existing_bookings_from_json(&column("bookings")?)?,
+        availability: decode(&row)?,
+        overrides: kairos_store::packed::date_overrides_from_json(&packed("overrides")?)?,
+        blocked: kairos_store::packed::blocked_periods_from_json(&packed("blocked")?)?,
+        bookings: kairos_store::packed::existing_bookings_from_json(&packed("bookings")?)?,
     })
 }
 
@@ -114,54 +89,147 @@ pub(crate) async fn fetch_booking(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    booking_from_row(&row)
+    decode(&row)
 }
 
-async fn insert_booking(
-    conn: &mut SqliteConnection,
+/// A booking change's transaction on SQLite: `BEGIN IMMEDIATE` takes the database's one write
+/// lock, which is every host's lock at once.
+struct BookingTx {
+    tx: Tx,
     tenant: TenantId,
-    booking: &NewBooking,
-    ical_uid: Option<&str>,
-    sequence: i32,
-    rescheduled_from: Option<BookingId>,
-    at: Timestamp,
-) -> StoreResult<BookingId> {
-    let id = BookingId::new();
-    let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
-    sqlx::query(
-        "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
-             start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
-             rescheduled_from, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(tenant.to_string())
-    .bind(booking.event_type_id.to_string())
-    .bind(booking.host_user_id.to_string())
-    .bind(&booking.event_type_name)
-    .bind(&booking.host_name)
-    .bind(&booking.host_email)
-    .bind(json_text(&booking.invitee)?)
-    .bind(to_seconds(booking.start_time))
-    .bind(to_seconds(booking.end_time))
-    .bind(booking.timezone.as_str())
-    .bind(json_text(&booking.location)?)
-    .bind(booking.buffer_before_mins)
-    .bind(booking.buffer_after_mins)
-    .bind(booking.manage_token_digest.as_slice())
-    .bind(uid)
-    .bind(sequence)
-    .bind(rescheduled_from.map(|b| b.to_string()))
-    .bind(to_seconds(at))
-    .bind(to_seconds(at))
-    .execute(&mut *conn)
-    .await
-    .map_err(map_error)?;
-    Ok(id)
 }
 
-impl SqliteStore {
-    pub(crate) async fn sqlite_schedule_snapshot(
+impl BookingTx {
+    async fn begin(store: &SqliteStore, tenant: TenantId) -> StoreResult<Self> {
+        Ok(Self {
+            tx: store.write().await?,
+            tenant,
+        })
+    }
+}
+
+impl BookingTransaction for BookingTx {
+    async fn snapshot(
+        &mut self,
+        host: UserId,
+        span_start: Timestamp,
+        span_end: Timestamp,
+        ignore: Option<BookingId>,
+    ) -> StoreResult<ScheduleSnapshot> {
+        load_snapshot(
+            &mut self.tx,
+            self.tenant,
+            host,
+            span_start,
+            span_end,
+            ignore,
+        )
+        .await
+    }
+
+    async fn booking(&mut self, id: BookingId) -> StoreResult<Booking> {
+        fetch_booking(&mut self.tx, self.tenant, id).await
+    }
+
+    async fn insert(
+        &mut self,
+        booking: &NewBooking,
+        ical_uid: Option<&str>,
+        sequence: i32,
+        rescheduled_from: Option<BookingId>,
+        at: Timestamp,
+    ) -> StoreResult<BookingId> {
+        let id = BookingId::new();
+        let uid = ical_uid.map_or_else(|| format!("{id}@kairos"), str::to_owned);
+        sqlx::query(
+            "INSERT INTO scheduling_bookings (id, tenant_id, event_type_id, host_user_id, event_type_name, host_name, host_email, invitee,
+                 start_time, end_time, timezone, status, location, buffer_before_mins, buffer_after_mins, manage_token_digest, ical_uid, sequence,
+                 rescheduled_from, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(self.tenant.to_string())
+        .bind(booking.event_type_id.to_string())
+        .bind(booking.host_user_id.to_string())
+        .bind(&booking.event_type_name)
+        .bind(&booking.host_name)
+        .bind(&booking.host_email)
+        .bind(json_text(&booking.invitee)?)
+        .bind(to_seconds(booking.start_time))
+        .bind(to_seconds(booking.end_time))
+        .bind(booking.timezone.as_str())
+        .bind(json_text(&booking.location)?)
+        .bind(booking.buffer_before_mins)
+        .bind(booking.buffer_after_mins)
+        .bind(booking.manage_token_digest.as_slice())
+        .bind(uid)
+        .bind(sequence)
+        .bind(rescheduled_from.map(|b| b.to_string()))
+        .bind(to_seconds(at))
+        .bind(to_seconds(at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_error)?;
+        Ok(id)
+    }
+
+    async fn update(
+        &mut self,
+        id: BookingId,
+        update: BookingUpdate<'_>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        // Each statement ends with `updated_at = ? WHERE tenant_id = ? AND id = ?`.
+        let query = match update {
+            BookingUpdate::Rescheduled => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = ? WHERE tenant_id = ? AND id = ?",
+            ),
+            BookingUpdate::Cancelled { by, reason } => sqlx::query(
+                "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+                 WHERE tenant_id = ? AND id = ?",
+            )
+            .bind(by.as_str())
+            .bind(reason),
+            BookingUpdate::Outcome(status) => sqlx::query(
+                "UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+            )
+            .bind(status.as_str()),
+        };
+        query
+            .bind(to_seconds(at))
+            .bind(self.tenant.to_string())
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_error)?;
+        Ok(())
+    }
+
+    async fn record(&mut self, change: NewChange, at: Timestamp) -> StoreResult<()> {
+        crate::changelog::record(&mut self.tx, self.tenant, change, at).await
+    }
+
+    async fn cancel_pending_reminders(&mut self, id: BookingId, at: Timestamp) -> StoreResult<()> {
+        crate::outbox::cancel_pending_reminders(&mut self.tx, self.tenant, id, at).await
+    }
+
+    async fn queue(
+        &mut self,
+        booking: &Booking,
+        messages: Vec<kairos_store::NewOutboxMessage>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        crate::outbox::queue(&mut self.tx, booking, messages, at).await
+    }
+
+    async fn commit(self) -> StoreResult<()> {
+        commit(self.tx).await
+    }
+}
+
+#[async_trait]
+impl BookingStore for SqliteStore {
+    async fn schedule_snapshot(
         &self,
         tenant: TenantId,
         host: UserId,
@@ -174,7 +242,7 @@ impl SqliteStore {
         load_snapshot(&mut conn, tenant, host, span_start, span_end, ignore).await
     }
 
-    pub(crate) async fn sqlite_create_booking(
+    async fn create_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -183,41 +251,13 @@ impl SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let mut tx = self.write().await?;
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            None,
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        let id = insert_booking(&mut tx, tenant, &booking, None, 0, None, at).await?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "created",
-                actor,
-                details: booking_created_details(&booking),
-            },
-            at,
-        )
-        .await?;
-        let created = fetch_booking(&mut tx, tenant, id).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::create(tx, actor, booking, at, check, outbox).await
     }
 
     // The booking change and its two hooks (check, outbox) are one operation.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn sqlite_reschedule_booking(
+    async fn reschedule_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -228,73 +268,11 @@ impl SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_movable(&old, now_instant)?;
-        let (span_start, span_end) = load_range(booking.start_time, booking.end_time);
-        let snapshot = load_snapshot(
-            &mut tx,
-            tenant,
-            booking.host_user_id,
-            span_start,
-            span_end,
-            Some(id),
-        )
-        .await?;
-        run_check(check, &snapshot)?;
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'rescheduled', sequence = sequence + 1, updated_at = ? WHERE tenant_id = ? AND id = ?",
-        )
-        .bind(to_seconds(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let new_id = insert_booking(
-            &mut tx,
-            tenant,
-            &booking,
-            Some(&old.ical_uid),
-            old.sequence + 1,
-            Some(id),
-            at,
-        )
-        .await?;
-        for (entity, action, details) in [
-            (
-                id,
-                "rescheduled",
-                json!({ "to": new_id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-            (
-                new_id,
-                "created",
-                json!({ "rescheduledFrom": id.to_string(), "startTime": booking.start_time.to_string() }),
-            ),
-        ] {
-            record(
-                &mut tx,
-                tenant,
-                NewChange {
-                    entity_type: "booking",
-                    entity_id: entity.to_string(),
-                    action,
-                    actor,
-                    details,
-                },
-                at,
-            )
-            .await?;
-        }
-        let created = fetch_booking(&mut tx, tenant, new_id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &created, outbox(&created), at).await?;
-        commit(tx).await?;
-        Ok(created)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::reschedule(tx, id, actor, now_instant, booking, at, check, outbox).await
     }
 
-    pub(crate) async fn sqlite_cancel_booking(
+    async fn cancel_booking(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -304,43 +282,11 @@ impl SqliteStore {
         outbox: &OutboxFor<'_>,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_cancellable(&old)?;
-        let by_text = by.as_str();
-        sqlx::query(
-            "UPDATE scheduling_bookings SET status = 'cancelled', cancelled_by = ?, cancel_reason = ?, sequence = sequence + 1, updated_at = ?
-             WHERE tenant_id = ? AND id = ?",
-        )
-        .bind(by_text)
-        .bind(reason.as_deref())
-        .bind(to_seconds(at))
-        .bind(tenant.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: "cancelled",
-                actor,
-                details: json!({ "by": by_text, "reason": reason }),
-            },
-            at,
-        )
-        .await?;
-        let cancelled = fetch_booking(&mut tx, tenant, id).await?;
-        cancel_pending_reminders(&mut tx, tenant, id, at).await?;
-        queue(&mut tx, &cancelled, outbox(&cancelled), at).await?;
-        commit(tx).await?;
-        Ok(cancelled)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::cancel(tx, id, actor, by, reason, at, outbox).await
     }
 
-    pub(crate) async fn sqlite_set_booking_outcome(
+    async fn set_booking_outcome(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -348,45 +294,16 @@ impl SqliteStore {
         status: BookingStatus,
     ) -> StoreResult<Booking> {
         let at = now();
-        let mut tx = self.write().await?;
-        let old = fetch_booking(&mut tx, tenant, id).await?;
-        ensure_outcome(&old, status)?;
-        sqlx::query("UPDATE scheduling_bookings SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
-            .bind(status.as_str())
-            .bind(to_seconds(at))
-            .bind(tenant.to_string())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "booking",
-                entity_id: id.to_string(),
-                action: status.as_str(),
-                actor,
-                details: json!({ "from": old.status.as_str() }),
-            },
-            at,
-        )
-        .await?;
-        let updated = fetch_booking(&mut tx, tenant, id).await?;
-        commit(tx).await?;
-        Ok(updated)
+        let tx = BookingTx::begin(self, tenant).await?;
+        booking_flow::set_outcome(tx, id, actor, status, at).await
     }
 
-    pub(crate) async fn sqlite_booking(
-        &self,
-        tenant: TenantId,
-        id: BookingId,
-    ) -> StoreResult<Booking> {
+    async fn booking(&self, tenant: TenantId, id: BookingId) -> StoreResult<Booking> {
         let mut conn = self.pool().acquire().await.map_err(map_error)?;
         fetch_booking(&mut conn, tenant, id).await
     }
 
-    pub(crate) async fn sqlite_list_bookings(
+    async fn list_bookings(
         &self,
         tenant: TenantId,
         filter: BookingFilter,
@@ -414,7 +331,7 @@ impl SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM scheduling_bookings {WHERE}"
         )))
         .bind(tenant.to_string())
@@ -426,18 +343,10 @@ impl SqliteStore {
         .fetch_one(self.pool())
         .await
         .map_err(map_error)?;
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(booking_from_row)
-                .collect::<StoreResult<_>>()?,
-            total: total.unsigned_abs(),
-            limit: page.limit(),
-            offset: page.offset(),
-        })
+        Page::collect(rows.iter().map(decode), count, page)
     }
 
-    pub(crate) async fn sqlite_bookings_created_between(
+    async fn bookings_created_between(
         &self,
         tenant: TenantId,
         from: Timestamp,
@@ -452,6 +361,6 @@ impl SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        rows.iter().map(booking_from_row).collect()
+        rows.iter().map(decode).collect()
     }
 }

@@ -1,20 +1,21 @@
-//! The notification outbox and the tenants' notification wording on SQLite (see
+//! The notification outbox on SQLite (see
 //! [`kairos_store::outbox`] for a message's life). Claims run in a `BEGIN IMMEDIATE`
 //! transaction, so two processes sharing the file never claim the same message.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use kairos_core::ids::{BookingId, OutboxId, TenantId};
-use kairos_core::notification::{Audience, NotificationKind};
+use kairos_store::OutboxStore;
 use kairos_store::{
-    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, NotificationTemplate,
-    OutboxCounts, OutboxMessage, StoreError, StoreResult,
+    Actor, Booking, ClaimedMessage, Delivery, NewChange, NewOutboxMessage, OutboxCounts,
+    OutboxMessage, StoreError, StoreResult,
 };
-use serde_json::json;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use crate::rows::{outbox_from_row, template_from_row, to_seconds};
-use crate::{SqliteStore, commit, map_error, now, record};
+use crate::changelog::record;
+use crate::rows::{decode, to_seconds};
+use crate::{SqliteStore, commit, map_error, now};
 
 const OUTBOX_COLUMNS: &str =
     "id, tenant_id, booking_id, kind, audience, reminder, recipient, send_at, status, attempts,
@@ -86,11 +87,12 @@ async fn fetch_message(
     .await
     .map_err(map_error)?
     .ok_or(StoreError::NotFound)?;
-    outbox_from_row(&row)
+    decode(&row)
 }
 
-impl SqliteStore {
-    pub(crate) async fn sqlite_claim_outbox(
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn claim_outbox(
         &self,
         now_instant: Timestamp,
         lease_until: Timestamp,
@@ -117,13 +119,13 @@ impl SqliteStore {
         commit(tx).await?;
         let mut claimed = rows
             .iter()
-            .map(|row| outbox_from_row(row).map(|message| ClaimedMessage { message, claim }))
+            .map(|row| decode(row).map(|message| ClaimedMessage { message, claim }))
             .collect::<StoreResult<Vec<_>>>()?;
         claimed.sort_by_key(|c| (c.message.next_attempt_at, c.message.id));
         Ok(claimed)
     }
 
-    pub(crate) async fn sqlite_finish_outbox(
+    async fn finish_outbox(
         &self,
         claimed: &ClaimedMessage,
         delivery: Delivery,
@@ -170,7 +172,7 @@ impl SqliteStore {
         Ok(true)
     }
 
-    pub(crate) async fn sqlite_list_outbox(
+    async fn list_outbox(
         &self,
         tenant: TenantId,
         booking: BookingId,
@@ -185,11 +187,11 @@ impl SqliteStore {
         .await
         .map_err(map_error)?
         .iter()
-        .map(outbox_from_row)
+        .map(decode)
         .collect()
     }
 
-    pub(crate) async fn sqlite_retry_outbox(
+    async fn retry_outbox(
         &self,
         tenant: TenantId,
         actor: Actor,
@@ -214,13 +216,7 @@ impl SqliteStore {
         record(
             &mut tx,
             tenant,
-            NewChange {
-                entity_type: "outbox_message",
-                entity_id: id.to_string(),
-                action: "retried",
-                actor,
-                details: json!({ "bookingId": message.booking_id.to_string(), "kind": message.kind.as_str() }),
-            },
+            NewChange::outbox_retried(id, actor, message.booking_id, message.kind),
             at,
         )
         .await?;
@@ -229,10 +225,7 @@ impl SqliteStore {
         Ok(retried)
     }
 
-    pub(crate) async fn sqlite_outbox_counts(
-        &self,
-        now_instant: Timestamp,
-    ) -> StoreResult<OutboxCounts> {
+    async fn outbox_counts(&self, now_instant: Timestamp) -> StoreResult<OutboxCounts> {
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n, SUM(status = 'pending' AND next_attempt_at <= ?) AS due
              FROM scheduling_outbox GROUP BY status",
@@ -241,119 +234,6 @@ impl SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(map_error)?;
-        let mut counts = OutboxCounts::default();
-        for row in rows {
-            let status: String = row.try_get("status").map_err(map_error)?;
-            counts.add_row(
-                &status,
-                row.try_get("n").map_err(map_error)?,
-                row.try_get("due").map_err(map_error)?,
-            )?;
-        }
-        Ok(counts)
-    }
-
-    pub(crate) async fn sqlite_notification_templates(
-        &self,
-        tenant: TenantId,
-    ) -> StoreResult<Vec<NotificationTemplate>> {
-        sqlx::query(
-            "SELECT kind, audience, subject, body, updated_at FROM scheduling_notification_templates
-             WHERE tenant_id = ? ORDER BY kind, audience",
-        )
-        .bind(tenant.to_string())
-        .fetch_all(self.pool())
-        .await
-        .map_err(map_error)?
-        .iter()
-        .map(template_from_row)
-        .collect()
-    }
-
-    pub(crate) async fn sqlite_put_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-        subject: Option<String>,
-        body: Option<String>,
-    ) -> StoreResult<NotificationTemplate> {
-        let at = now();
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO scheduling_notification_templates (tenant_id, kind, audience, subject, body, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (tenant_id, kind, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-                 updated_at = excluded.updated_at",
-        )
-        .bind(tenant.to_string())
-        .bind(kind.as_str())
-        .bind(audience.as_str())
-        .bind(subject.as_deref())
-        .bind(body.as_deref())
-        .bind(to_seconds(at))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "updated",
-                actor,
-                details: json!({ "subject": subject, "body": body }),
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await?;
-        Ok(NotificationTemplate {
-            kind,
-            audience,
-            subject,
-            body,
-            updated_at: crate::rows::from_seconds(to_seconds(at))?,
-        })
-    }
-
-    pub(crate) async fn sqlite_delete_notification_template(
-        &self,
-        tenant: TenantId,
-        actor: Actor,
-        kind: NotificationKind,
-        audience: Audience,
-    ) -> StoreResult<()> {
-        let at = now();
-        let mut tx = self.write().await?;
-        let deleted = sqlx::query(
-            "DELETE FROM scheduling_notification_templates WHERE tenant_id = ? AND kind = ? AND audience = ?",
-        )
-        .bind(tenant.to_string())
-        .bind(kind.as_str())
-        .bind(audience.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?
-        .rows_affected();
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(
-            &mut tx,
-            tenant,
-            NewChange {
-                entity_type: "notification_template",
-                entity_id: format!("{}/{}", kind.as_str(), audience.as_str()),
-                action: "deleted",
-                actor,
-                details: serde_json::Value::Null,
-            },
-            at,
-        )
-        .await?;
-        commit(tx).await
+        OutboxCounts::from_rows(rows.iter().map(decode))
     }
 }

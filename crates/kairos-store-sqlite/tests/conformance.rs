@@ -26,7 +26,7 @@ async fn open() -> Option<(SqliteStore, Cleanup)> {
     Some((store, cleanup))
 }
 
-kairos_store::conformance_tests!(open);
+kairos_store_conformance::conformance_tests!(open);
 
 /// Two stores on one database file stand for two server processes.
 #[tokio::test]
@@ -39,7 +39,7 @@ async fn cached_snapshots_follow_changes_from_any_store() {
     let outcome = tokio::spawn({
         let (first, second) = (first.clone(), second.clone());
         async move {
-            kairos_store::conformance::cached_snapshots_follow_changes_from_any_store(
+            kairos_store_conformance::cached_snapshots_follow_changes_from_any_store(
                 &first, &second,
             )
             .await;

@@ -16,7 +16,7 @@ use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 use serde::Serialize;
 
-use crate::StoreError;
+use crate::{StoreError, StoreResult};
 
 /// A new tenant.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub struct Tenant {
     pub created_at: Timestamp,
 }
 
-/// What [`crate::Store::create_tenant`] made.
+/// What [`crate::TenantStore::create_tenant`] made.
 #[derive(Debug, Clone)]
 pub struct TenantWithOwner {
     pub tenant: Tenant,
@@ -307,6 +307,17 @@ pub enum ArchivedFilter {
     Include,
 }
 
+impl ArchivedFilter {
+    /// The spelling a backend binds for its list query.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Exclude => "exclude",
+            Self::Only => "only",
+            Self::Include => "include",
+        }
+    }
+}
+
 /// Which event types to list.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EventTypeFilter {
@@ -378,16 +389,6 @@ pub struct Change {
     pub created_at: Timestamp,
 }
 
-/// A changelog row to write.
-#[derive(Debug, Clone)]
-pub struct NewChange {
-    pub entity_type: &'static str,
-    pub entity_id: String,
-    pub action: &'static str,
-    pub actor: Actor,
-    pub details: serde_json::Value,
-}
-
 /// Which changelog rows to list.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeFilter {
@@ -445,6 +446,21 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page `request` asked for, of `items` (as decoded from the page's rows) out of
+    /// `total` rows in all (what the `COUNT(*)` of the same filter returned).
+    pub fn collect(
+        items: impl IntoIterator<Item = StoreResult<T>>,
+        total: i64,
+        request: PageRequest,
+    ) -> StoreResult<Self> {
+        Ok(Page {
+            items: items.into_iter().collect::<StoreResult<_>>()?,
+            total: crate::decode::row_count(total)?,
+            limit: request.limit(),
+            offset: request.offset(),
+        })
+    }
+
     /// Maps the items, keeping the paging.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
@@ -503,6 +519,43 @@ pub struct ScheduleSnapshot {
     pub blocked: Vec<BlockedPeriod>,
     /// The host's confirmed bookings (every event type) overlapping the span, by start.
     pub bookings: Vec<ExistingBooking>,
+}
+
+/// What a backend's snapshot query reads for a span, beyond the span itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotBounds {
+    /// The first date of overrides and blocked dates to read. The host's zone is not known
+    /// before its availability row arrives, so dates are bounded in UTC with two days of margin
+    /// each side (every zone lies within ±14 hours of UTC); extra dates are harmless to the
+    /// engine.
+    pub first_date: jiff::civil::Date,
+    /// The last date to read.
+    pub last_date: jiff::civil::Date,
+    /// The earliest start of a booking that can reach into the span: no booking is longer
+    /// than the longest event, so a bound on `start_time` lets the (tenant, host, start_time)
+    /// index bound the scan.
+    pub earliest_start: Timestamp,
+}
+
+impl SnapshotBounds {
+    /// The bounds for `[span_start, span_end)`.
+    pub fn new(span_start: Timestamp, span_end: Timestamp) -> Self {
+        let margin = jiff::Span::new().days(2);
+        let utc_date = |at: Timestamp| jiff::tz::TimeZone::UTC.to_datetime(at).date();
+        Self {
+            first_date: utc_date(span_start)
+                .checked_sub(margin)
+                .unwrap_or(jiff::civil::Date::MIN),
+            last_date: utc_date(span_end)
+                .checked_add(margin)
+                .unwrap_or(jiff::civil::Date::MAX),
+            earliest_start: span_start
+                .saturating_sub(jiff::SignedDuration::from_mins(i64::from(
+                    DurationMinutes::MAX,
+                )))
+                .unwrap_or(span_start),
+        }
+    }
 }
 
 /// How a booking-changing transaction asks the caller whether the change is allowed, given

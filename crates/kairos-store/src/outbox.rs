@@ -1,5 +1,6 @@
-//! The notification outbox (DESIGN 7): messages written in the same transaction as the booking
-//! change they announce, delivered later by a worker that claims them with a lease.
+//! The notification outbox (docs/architecture.md, "The outbox"): messages written in the same
+//! transaction as the booking change they announce, delivered later by a worker that claims them
+//! with a lease.
 //!
 //! A message's life: `pending` → claimed (a lease: `claim` and `locked_until` set, `attempts`
 //! raised) → `sent`, or back to `pending` with a later `next_attempt_at` (a retry), or `failed`
@@ -197,16 +198,21 @@ pub struct OutboxCounts {
 }
 
 impl OutboxCounts {
-    /// Adds one `GROUP BY status` row as a backend read it: the stored status, how many
-    /// messages have it, and how many of those are due.
-    pub fn add_row(&mut self, status: &str, count: i64, due: i64) -> Result<(), crate::StoreError> {
-        let status = OutboxStatus::parse(status)
-            .map_err(|e| crate::StoreError::Corrupt(format!("status: {e}")))?;
-        let count = u64::try_from(count).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-        let due = u64::try_from(due).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-        *self.by_status.entry(status.as_str()).or_default() += count;
-        self.due += due;
-        Ok(())
+    /// The counts from the `GROUP BY status` rows a backend read.
+    pub fn from_rows(
+        rows: impl IntoIterator<Item = crate::StoreResult<crate::decode::StatusCount>>,
+    ) -> crate::StoreResult<Self> {
+        let mut counts = Self::default();
+        for row in rows {
+            let crate::decode::StatusCount { status, count, due } = row?;
+            let status = OutboxStatus::parse(&status)
+                .map_err(|e| crate::StoreError::corrupt("status", e))?;
+            let count = u64::try_from(count).map_err(|e| crate::StoreError::corrupt("n", e))?;
+            let due = u64::try_from(due).map_err(|e| crate::StoreError::corrupt("due", e))?;
+            *counts.by_status.entry(status.as_str()).or_default() += count;
+            counts.due += due;
+        }
+        Ok(counts)
     }
 }
 

@@ -11,7 +11,7 @@ use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow};
 use crate::{StoreError, StoreResult};
 
 fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{column}: {error}"))
+    StoreError::corrupt(column, error)
 }
 
 fn from_seconds(seconds: i64) -> StoreResult<Timestamp> {

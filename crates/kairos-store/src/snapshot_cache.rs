@@ -1,15 +1,15 @@
 //! Schedule snapshots kept in memory for slot listings, exact across processes.
 //!
 //! A listing first reads the host's [`ScheduleVersion`] (with the rest of the public page, in
-//! [`Store::public_event_type`]). An entry is served only when it was read at exactly that
-//! version, and every change to what a snapshot holds raises the version in the writing
-//! transaction, so a served snapshot always holds every committed change the reader could
-//! see — whichever process wrote it. Entries are stored under the version the snapshot itself
-//! read *before* its rows, never under the caller's, so a snapshot is never filed under a version
-//! newer than its data.
+//! [`crate::HostStore::public_event_type`]). An entry is served only when it was read at exactly
+//! that version, and every change to what a snapshot holds raises the version in the writing
+//! transaction, so a served snapshot always holds every committed change the reader could see —
+//! whichever process wrote it. Entries are stored under the version the snapshot itself read
+//! *before* its rows, never under the caller's, so a snapshot is never filed under a version newer
+//! than its data.
 //!
 //! Booking changes never use this cache: they read a fresh snapshot under the host's lock
-//! (DESIGN 3).
+//! (docs/architecture.md, "The booking transaction").
 //!
 //! The size is bounded by two generations: lookups that hit the older one move the entry to
 //! the newer one, and when the newer one is half the capacity it becomes the older one and the
@@ -23,7 +23,8 @@ use kairos_core::ids::{TenantId, UserId};
 
 use crate::{ScheduleSnapshot, ScheduleVersion, Store, StoreResult};
 
-/// Which snapshot: a host's, over one span (as [`Store::schedule_snapshot`] reads it).
+/// Which snapshot: a host's, over one span (as [`crate::BookingStore::schedule_snapshot`] reads
+/// it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SnapshotKey {
     pub tenant: TenantId,

@@ -1,13 +1,10 @@
-//! The rules of booking state changes and the changelog details they write, shared by every
-//! backend so the backends differ only in their SQL.
+//! The rules of booking state changes, shared by every backend (and the console, which asks
+//! them before offering an action) so the backends differ only in their SQL.
 
 use jiff::Timestamp;
 use kairos_core::booking::BookingStatus;
-use serde_json::{Value, json};
 
-use crate::{
-    Booking, BookingCheck, EventTypeFields, NewBooking, ScheduleSnapshot, StoreError, StoreResult,
-};
+use crate::{Booking, BookingCheck, ScheduleSnapshot, StoreError, StoreResult};
 
 /// Runs the caller's check on a snapshot; a refusal becomes [`StoreError::Rejected`].
 pub fn run_check(check: &BookingCheck<'_>, snapshot: &ScheduleSnapshot) -> StoreResult<()> {
@@ -62,19 +59,4 @@ pub fn ensure_outcome(booking: &Booking, status: BookingStatus) -> StoreResult<(
         ));
     }
     Ok(())
-}
-
-/// Changelog details of a new booking.
-pub fn booking_created_details(booking: &NewBooking) -> Value {
-    json!({
-        "startTime": booking.start_time.to_string(),
-        "endTime": booking.end_time.to_string(),
-        "eventTypeId": booking.event_type_id.to_string(),
-        "invitee": booking.invitee.email.as_str(),
-    })
-}
-
-/// Changelog details of an event type change.
-pub fn event_type_details(fields: &EventTypeFields) -> Value {
-    json!({ "name": fields.name.as_str(), "slug": fields.slug.as_str(), "duration": fields.duration.get() })
 }

@@ -17,7 +17,6 @@ use kairos_core::ids::{AccountId, TenantId, UserId};
 use kairos_core::text::{EmailAddress, Slug};
 use kairos_notify::account::{self, PasswordResetEmail};
 use kairos_notify::message::MessageId;
-use kairos_store::prelude::*;
 use kairos_store::{
     Account, Actor, NewAccount, NewApiToken, NewPasswordReset, NewSession, Principal, Role,
     StoreError, Tenant, User,

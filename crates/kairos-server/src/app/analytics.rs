@@ -18,7 +18,6 @@ use kairos_core::booking::BookingStatus;
 use kairos_core::ids::EventTypeId;
 use kairos_core::zone::TimeZoneName;
 use kairos_store::Booking;
-use kairos_store::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 

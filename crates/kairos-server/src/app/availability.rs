@@ -6,7 +6,6 @@
 use jiff::civil::Date;
 use kairos_core::ids::{BlockedDateId, UserId};
 use kairos_core::schedule::{BlockedPeriod, DateOverride, TimeWindow, WallTime};
-use kairos_store::prelude::*;
 use kairos_store::{
     Availability, AvailabilityUpdate, BlockedDate, NewBlockedDate, Page, PageRequest,
 };

@@ -22,7 +22,6 @@ use kairos_core::slots::{
 };
 use kairos_core::text::{DisplayName, EmailAddress, LongText};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::prelude::*;
 use kairos_store::{
     Actor, Booking, EventType, NewBooking, ScheduleSnapshot, ScheduleVersion, SnapshotKey,
     StoreError, Tenant, User,

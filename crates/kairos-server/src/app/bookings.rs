@@ -11,7 +11,6 @@ use kairos_core::booking::{BookingStatus, CancelledBy};
 use kairos_core::ids::{AccountId, BookingId};
 use kairos_core::slots::SlotDay;
 use kairos_core::text::LongText;
-use kairos_store::prelude::*;
 use kairos_store::transitions::ensure_movable;
 use kairos_store::{
     ArchivedFilter, Booking, BookingFilter, BookingOrder, Change, ChangeFilter, EventType,

@@ -1,6 +1,5 @@
 //! The audit trail every change writes, for owners and admins.
 
-use kairos_store::prelude::*;
 use kairos_store::{Change, ChangeFilter, Page, PageRequest};
 
 use super::{AppResult, Caller};

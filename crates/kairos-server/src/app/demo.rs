@@ -6,7 +6,6 @@ use kairos_core::event_type::{
 use kairos_core::schedule::{DayWindows, TimeWindow, WeeklySchedule};
 use kairos_core::settings::{DurationMinutes, SettingOverrides};
 use kairos_core::text::{DisplayName, LongText, Slug};
-use kairos_store::prelude::*;
 use kairos_store::{Actor, AvailabilityUpdate, EventTypeFields, Store, UserUpdate};
 use rand::RngExt;
 

@@ -5,7 +5,6 @@
 
 use kairos_core::ids::EventTypeId;
 use kairos_core::text::{Slug, Username};
-use kairos_store::prelude::*;
 use kairos_store::{
     EventType, EventTypeFilter, PageRequest, ScheduleVersion, Tenant, User, UserFilter,
 };

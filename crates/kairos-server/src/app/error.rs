@@ -4,7 +4,7 @@
 //! both with the status [`AppError::status`] names.
 
 use axum::http::StatusCode;
-use kairos_store::StoreError;
+use kairos_store::{StoreError, Unique};
 
 /// What went wrong, in the terms of the request that asked.
 #[derive(Debug, thiserror::Error)]
@@ -78,10 +78,10 @@ impl AppError {
     pub fn from_store(what: &'static str) -> impl FnOnce(StoreError) -> AppError {
         move |error| match error {
             StoreError::NotFound => AppError::NotFound(what),
-            StoreError::Conflict { field, message } => AppError::Conflict {
+            StoreError::Conflict { rule, message } => AppError::Conflict {
                 code: "conflict",
                 message,
-                field: Some(field.to_owned()),
+                field: Some(unique_field(rule).to_owned()),
             },
             other => AppError::Internal(Box::new(other)),
         }
@@ -125,6 +125,18 @@ impl AppError {
             Self::Invalid(problems) => problems.first().map(|(field, _)| field),
             _ => None,
         }
+    }
+}
+
+/// The input a broken uniqueness rule of the store is about, as the API names it.
+fn unique_field(rule: Unique) -> &'static str {
+    match rule {
+        Unique::TenantSlug | Unique::EventTypeSlug => "slug",
+        Unique::Username => "username",
+        Unique::AccountHostProfile => "accountId",
+        Unique::AccountEmail => "email",
+        Unique::OverlappingBooking => "startTime",
+        Unique::Other => "id",
     }
 }
 

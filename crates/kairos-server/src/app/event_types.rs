@@ -4,7 +4,6 @@
 //! slug is a conflict on `slug`.
 
 use kairos_core::ids::{EventTypeId, UserId};
-use kairos_store::prelude::*;
 use kairos_store::{
     ArchivedFilter, DeleteOutcome, EventType, EventTypeFields, EventTypeFilter, Page, PageRequest,
     User,

@@ -6,7 +6,6 @@ use kairos_core::ids::{AccountId, UserId};
 use kairos_core::settings::HostSettings;
 use kairos_core::text::{DisplayName, EmailAddress, Username};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::prelude::*;
 use kairos_store::{NewUser, Page, PageRequest, User, UserFilter, UserUpdate};
 
 use super::{AppError, AppResult, Caller};

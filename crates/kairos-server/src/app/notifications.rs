@@ -24,7 +24,6 @@ use kairos_notify::notification::{Notification, Party, Response};
 use kairos_notify::template::{TemplateOverride, default_template};
 use kairos_notify::transport::{FileMailer, Mailer, SmtpCredentials, SmtpMailer, SmtpSettings};
 use kairos_notify::worker::{OutboxWorker, WorkerConfig};
-use kairos_store::prelude::*;
 use kairos_store::{
     Booking, NewOutboxMessage, NotificationTemplate, OutboxMessage, StoreError, Tenant, User,
 };

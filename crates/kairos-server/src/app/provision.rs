@@ -4,7 +4,6 @@ use jiff::tz::TimeZone;
 use kairos_core::ids::{TenantId, UserId};
 use kairos_core::text::{DisplayName, EmailAddress, Slug, Username};
 use kairos_core::zone::TimeZoneName;
-use kairos_store::prelude::*;
 use kairos_store::{NewApiToken, NewOwner, NewTenant, Store, TenantWithOwner};
 use serde::Serialize;
 

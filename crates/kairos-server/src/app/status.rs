@@ -2,7 +2,6 @@
 //! messages by state over every tenant.
 
 use kairos_store::OutboxCounts;
-use kairos_store::prelude::*;
 
 use super::AppResult;
 use crate::state::AppState;

@@ -15,9 +15,6 @@ use sqlx::{Connection, Executor, PgConnection};
 /// Runs after a test, even a failed one.
 pub type Cleanup = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
 
-/// The variable naming the test server, e.g. `postgres://root@127.0.0.1:5432/test`.
-pub const URL_VARIABLE: &str = "KAIROS_TEST_DATABASE_URL";
-
 /// A migrated database of its own and a store connected to it.
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -34,7 +31,7 @@ impl TestDatabase {
 }
 
 fn server() -> Option<PgConnectOptions> {
-    let url = std::env::var(URL_VARIABLE).ok()?;
+    let url = kairos_test_services::postgres_url()?;
     Some(PgConnectOptions::from_str(&url).expect("KAIROS_TEST_DATABASE_URL is a postgres:// URL"))
 }
 

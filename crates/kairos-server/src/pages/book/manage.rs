@@ -254,10 +254,10 @@ async fn get_booking(
     render(&booking_page(
         &state,
         Managed {
-            tenant: &tenant,
-            booking: &booking,
-            host: &host,
-            event_type: &event_type,
+            tenant,
+            booking,
+            host,
+            event_type,
             token: &token,
         },
         time_format,
@@ -336,10 +336,10 @@ async fn get_cancel(
         return render(&booking_page(
             &state,
             Managed {
-                tenant: &tenant,
-                booking: &booking,
-                host: &host,
-                event_type: &event_type,
+                tenant,
+                booking,
+                host,
+                event_type,
                 token: &token,
             },
             time_format,
@@ -348,10 +348,10 @@ async fn get_cancel(
     }
     render(&cancel_page(
         Managed {
-            tenant: &tenant,
-            booking: &booking,
-            host: &host,
-            event_type: &event_type,
+            tenant,
+            booking,
+            host,
+            event_type,
             token: &token,
         },
         time_format,
@@ -385,10 +385,10 @@ async fn post_cancel(
         Err(error) => {
             let page = cancel_page(
                 Managed {
-                    tenant: &tenant,
-                    booking: &booking,
-                    host: &host,
-                    event_type: &event_type,
+                    tenant,
+                    booking,
+                    host,
+                    event_type,
                     token,
                 },
                 time_format,
@@ -399,7 +399,7 @@ async fn post_cancel(
         }
     };
     match booking::cancel_managed(&state, &managed, reason).await {
-        Ok(_) => Ok(see_other(&booking_href(&tenant, booking.id, token))),
+        Ok(_) => Ok(see_other(&booking_href(tenant, booking.id, token))),
         Err(AppError::Conflict { .. }) => {
             let booking = booking::managed_booking(&state, &tenant_slug, booking.id, token)
                 .await?
@@ -409,8 +409,8 @@ async fn post_cancel(
                 Managed {
                     tenant,
                     booking: &booking,
-                    host: &host,
-                    event_type: &event_type,
+                    host,
+                    event_type,
                     token,
                 },
                 time_format,
@@ -446,17 +446,17 @@ async fn get_reschedule(
         return render(&booking_page(
             &state,
             Managed {
-                tenant: &tenant,
-                booking: &booking,
-                host: &host,
-                event_type: &event_type,
+                tenant,
+                booking,
+                host,
+                event_type,
                 token: &token,
             },
             time_format,
             Some("This booking can no longer be moved.".to_owned()),
         ));
     }
-    ensure_bookable(&event_type)?;
+    ensure_bookable(event_type)?;
     let (zone, zone_note) = invitee_zone(query.tz.as_deref(), &booking.timezone);
     let path = format!("/book/{}/reschedule/{}", tenant.slug, booking.id);
     let links = Links::new(path.clone(), vec![("token", token.clone())]);
@@ -467,8 +467,8 @@ async fn get_reschedule(
     };
     let calendar = month_calendar(
         &state,
-        &host,
-        &event_type,
+        host,
+        event_type,
         &links,
         &zone,
         time_format,
@@ -505,10 +505,10 @@ async fn get_reschedule(
         }
         None => None,
     };
-    let old = when(&booking, &host, time_format);
+    let old = when(booking, host, time_format);
     render(&CalendarPage {
-        layout: tenant_layout(&tenant, "Pick a new time").with_color(event_type.fields.color),
-        summary: EventSummary::new(&tenant, &host, &event_type),
+        layout: tenant_layout(tenant, "Pick a new time").with_color(event_type.fields.color),
+        summary: EventSummary::new(tenant, host, event_type),
         calendar,
         notice: notice_text(query.notice.as_deref())
             .map(str::to_owned)
@@ -538,7 +538,7 @@ async fn post_reschedule(
     let (zone, _) = invitee_zone(form_value(&fields, "tz"), &booking.timezone);
     match booking::reschedule_managed(&state, &managed, start, Some(zone.clone())).await {
         Ok(moved) => Ok(see_other(&booking_href(
-            &tenant,
+            tenant,
             moved.booking.id,
             &moved.manage_token,
         ))),

@@ -3,6 +3,9 @@
 //! Each check is an `async fn(&dyn Store)` that starts from an empty, migrated database. A
 //! backend's test crate instantiates them all with [`crate::conformance_tests!`], passing an
 //! async function that opens a fresh store (or `None` to skip, for servers not configured).
+//!
+//! This crate is only ever a `[dev-dependencies]` entry of the backends (their
+//! `tests/conformance.rs`), so nothing of it reaches the `kairos` binary.
 
 use jiff::civil::date;
 use kairos_core::event_type::{CustomQuestions, EventColor, Location, ReminderSettings};
@@ -12,10 +15,10 @@ use kairos_core::settings::{DurationMinutes, HostSettings, SettingOverrides};
 use kairos_core::text::{DisplayName, EmailAddress, LongText, Slug, Username};
 use kairos_core::zone::TimeZoneName;
 
-use crate::{
+use kairos_store::{
     Actor, ArchivedFilter, AvailabilityUpdate, ChangeFilter, DeleteOutcome, EventTypeFields,
     EventTypeFilter, NewAccount, NewApiToken, NewBlockedDate, NewOwner, NewPasswordReset,
-    NewSession, NewTenant, NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner,
+    NewSession, NewTenant, NewUser, PageRequest, Role, Store, StoreError, TenantWithOwner, Unique,
     UserFilter, UserUpdate,
 };
 
@@ -63,14 +66,14 @@ macro_rules! conformance_tests {
         $(
             #[tokio::test]
             async fn $check() {
+                // A backend whose server is missing reports it (kairos-test-services).
                 let Some((store, cleanup)) = $open().await else {
-                    eprintln!("skipped {}: no test database configured", stringify!($check));
                     return;
                 };
                 let store = std::sync::Arc::new(store);
                 let running = std::sync::Arc::clone(&store);
                 let outcome = tokio::spawn(async move {
-                    $crate::conformance::$check(running.as_ref()).await
+                    $crate::$check(running.as_ref()).await
                 })
                 .await;
                 drop(store);
@@ -156,10 +159,10 @@ fn fields(event_slug: &str) -> EventTypeFields {
     }
 }
 
-fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, expected_field: &str) {
+fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>, expected: Unique) {
     match result {
-        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, expected_field),
-        other => panic!("expected a conflict on {expected_field}, got {other:?}"),
+        Err(StoreError::Conflict { rule, .. }) => assert_eq!(rule, expected),
+        other => panic!("expected a conflict on {expected:?}, got {other:?}"),
     }
 }
 
@@ -188,7 +191,7 @@ pub async fn tenant_slugs_are_unique(store: &dyn Store) {
             },
         )
         .await;
-    expect_conflict(again, "slug");
+    expect_conflict(again, Unique::TenantSlug);
     assert_eq!(store.count_tenants().await.expect("count"), 1);
     let found = store.tenant_by_slug(&slug("acme")).await.expect("by slug");
     assert_eq!(found.id, first.tenant.id);
@@ -243,7 +246,7 @@ pub async fn tokens_resolve_to_their_principal_only_by_digest(store: &dyn Store)
                 },
             )
             .await,
-        "email",
+        Unique::AccountEmail,
     );
     let (found, hash) = store
         .account_by_email(acme.tenant.id, &email("member@acme.example"))
@@ -513,7 +516,7 @@ pub async fn users_round_trip_and_usernames_are_unique_per_tenant(store: &dyn St
         store
             .create_user(acme.tenant.id, Actor::SYSTEM, new_user("ada"))
             .await,
-        "username",
+        Unique::Username,
     );
     store
         .create_user(globex.tenant.id, Actor::SYSTEM, new_user("ada"))
@@ -546,7 +549,7 @@ pub async fn users_round_trip_and_usernames_are_unique_per_tenant(store: &dyn St
         store
             .update_user(acme.tenant.id, Actor::SYSTEM, ada.id, clash)
             .await,
-        "username",
+        Unique::Username,
     );
 }
 
@@ -634,7 +637,7 @@ pub async fn event_types_round_trip_and_slugs_are_unique_per_host(store: &dyn St
         store
             .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), ada.id)
             .await,
-        "slug",
+        Unique::EventTypeSlug,
     );
     store
         .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
@@ -1046,9 +1049,13 @@ fn instant(text: &str) -> jiff::Timestamp {
     text.parse().expect("test instant")
 }
 
-fn new_booking(event_type: &crate::EventType, start: &str, minutes: i64) -> crate::NewBooking {
+fn new_booking(
+    event_type: &kairos_store::EventType,
+    start: &str,
+    minutes: i64,
+) -> kairos_store::NewBooking {
     let start = instant(start);
-    crate::NewBooking {
+    kairos_store::NewBooking {
         event_type_id: event_type.id,
         host_user_id: event_type.user_id,
         event_type_name: event_type.fields.name.to_string(),
@@ -1075,15 +1082,15 @@ fn new_booking(event_type: &crate::EventType, start: &str, minutes: i64) -> crat
     }
 }
 
-fn allow_all(_: &crate::ScheduleSnapshot) -> Result<(), (&'static str, String)> {
+fn allow_all(_: &kairos_store::ScheduleSnapshot) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
-fn no_messages(_: &crate::Booking) -> Vec<crate::NewOutboxMessage> {
+fn no_messages(_: &kairos_store::Booking) -> Vec<kairos_store::NewOutboxMessage> {
     Vec::new()
 }
 
-async fn booked_type(store: &dyn Store) -> (TenantWithOwner, crate::EventType) {
+async fn booked_type(store: &dyn Store) -> (TenantWithOwner, kairos_store::EventType) {
     let acme = tenant(store, "acme").await;
     let event_type = store
         .create_event_type(acme.tenant.id, Actor::SYSTEM, fields("intro"), acme.user.id)
@@ -1141,7 +1148,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
     let all = store
         .list_bookings(
             acme.tenant.id,
-            crate::BookingFilter::default(),
+            kairos_store::BookingFilter::default(),
             PageRequest::default(),
         )
         .await
@@ -1151,8 +1158,8 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
     let soonest = store
         .list_bookings(
             acme.tenant.id,
-            crate::BookingFilter {
-                order: crate::BookingOrder::SoonestFirst,
+            kairos_store::BookingFilter {
+                order: kairos_store::BookingOrder::SoonestFirst,
                 ..Default::default()
             },
             PageRequest::new(1, 0),
@@ -1164,7 +1171,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
     let confirmed = store
         .list_bookings(
             acme.tenant.id,
-            crate::BookingFilter {
+            kairos_store::BookingFilter {
                 status: Some(kairos_core::booking::BookingStatus::Confirmed),
                 ..Default::default()
             },
@@ -1176,7 +1183,7 @@ pub async fn bookings_round_trip_and_list_by_filter(store: &dyn Store) {
     let ranged = store
         .list_bookings(
             acme.tenant.id,
-            crate::BookingFilter {
+            kairos_store::BookingFilter {
                 from: Some(instant("2030-01-08T00:00:00Z")),
                 to: Some(instant("2030-01-09T00:00:00Z")),
                 event_type: Some(intro.id),
@@ -1216,7 +1223,7 @@ pub async fn a_refused_check_writes_nothing_and_sees_fresh_bookings(store: &dyn 
         .await
         .expect("first");
     let seen = std::sync::Mutex::new(0usize);
-    let refuse = |snapshot: &crate::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
+    let refuse = |snapshot: &kairos_store::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
         *seen.lock().expect("lock") = snapshot.bookings.len();
         Err(("slot_unavailable", "taken".to_owned()))
     };
@@ -1241,7 +1248,7 @@ pub async fn a_refused_check_writes_nothing_and_sees_fresh_bookings(store: &dyn 
     let all = store
         .list_bookings(
             acme.tenant.id,
-            crate::BookingFilter::default(),
+            kairos_store::BookingFilter::default(),
             PageRequest::default(),
         )
         .await
@@ -1375,7 +1382,7 @@ pub async fn rescheduling_keeps_the_uid_and_raises_the_sequence(store: &dyn Stor
         .await
         .expect("old");
     let ignored_old = std::sync::Mutex::new(false);
-    let check = |snapshot: &crate::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
+    let check = |snapshot: &kairos_store::ScheduleSnapshot| -> Result<(), (&'static str, String)> {
         *ignored_old.lock().expect("lock") = snapshot.bookings.iter().all(|b| b.id != old.id);
         Ok(())
     };
@@ -1643,7 +1650,7 @@ pub async fn bookings_are_invisible_to_other_tenants(store: &dyn Store) {
     let listed = store
         .list_bookings(
             other,
-            crate::BookingFilter::default(),
+            kairos_store::BookingFilter::default(),
             PageRequest::default(),
         )
         .await
@@ -1663,8 +1670,8 @@ fn message(
     audience: kairos_core::notification::Audience,
     reminder: Option<kairos_core::event_type::ReminderTiming>,
     send_at: &str,
-) -> crate::NewOutboxMessage {
-    crate::NewOutboxMessage {
+) -> kairos_store::NewOutboxMessage {
+    kairos_store::NewOutboxMessage {
         kind,
         audience,
         reminder,
@@ -1675,7 +1682,9 @@ fn message(
 }
 
 /// The messages of a new booking: a confirmation due now and a reminder the day before.
-fn confirmation_and_reminder(booking: &crate::Booking) -> Vec<crate::NewOutboxMessage> {
+fn confirmation_and_reminder(
+    booking: &kairos_store::Booking,
+) -> Vec<kairos_store::NewOutboxMessage> {
     use kairos_core::event_type::ReminderTiming;
     use kairos_core::notification::{Audience, NotificationKind};
     let mut reminder = message(
@@ -1722,7 +1731,7 @@ pub async fn outbox_messages_are_written_with_their_booking(store: &dyn Store) {
     assert_eq!(confirmation.reminder, None);
     assert_eq!(confirmation.booking_id, booking.id);
     assert_eq!(confirmation.tenant_id, acme.tenant.id);
-    assert_eq!(confirmation.status, crate::OutboxStatus::Pending);
+    assert_eq!(confirmation.status, kairos_store::OutboxStatus::Pending);
     assert_eq!(confirmation.attempts, 0);
     assert_eq!(confirmation.send_at, instant("2029-12-01T00:00:00Z"));
     assert_eq!(confirmation.next_attempt_at, confirmation.send_at);
@@ -1741,7 +1750,7 @@ pub async fn outbox_messages_are_written_with_their_booking(store: &dyn Store) {
         "the outbox closure sees the booking as written"
     );
 
-    let refuse = |_: &crate::ScheduleSnapshot| Err(("slot_unavailable", "taken".to_owned()));
+    let refuse = |_: &kairos_store::ScheduleSnapshot| Err(("slot_unavailable", "taken".to_owned()));
     let refused = store
         .create_booking(
             acme.tenant.id,
@@ -1797,20 +1806,20 @@ pub async fn outbox_claims_are_leased_and_finished_once(store: &dyn Store) {
     assert_eq!(second[0].message.attempts, 2);
     assert!(
         !store
-            .finish_outbox(&first[0], crate::Delivery::Sent, lease)
+            .finish_outbox(&first[0], kairos_store::Delivery::Sent, lease)
             .await
             .expect("finish"),
         "a lapsed claim cannot finish the message"
     );
     assert!(
         store
-            .finish_outbox(&second[0], crate::Delivery::Sent, lease)
+            .finish_outbox(&second[0], kairos_store::Delivery::Sent, lease)
             .await
             .expect("finish")
     );
     assert!(
         !store
-            .finish_outbox(&second[0], crate::Delivery::Sent, lease)
+            .finish_outbox(&second[0], kairos_store::Delivery::Sent, lease)
             .await
             .expect("finish"),
         "a message is finished once"
@@ -1824,7 +1833,7 @@ pub async fn outbox_claims_are_leased_and_finished_once(store: &dyn Store) {
     assert_eq!(reminders.len(), 1);
     assert!(
         store
-            .finish_outbox(&reminders[0], crate::Delivery::Sent, day_before)
+            .finish_outbox(&reminders[0], kairos_store::Delivery::Sent, day_before)
             .await
             .expect("finish")
     );
@@ -1844,7 +1853,7 @@ pub async fn outbox_claims_are_leased_and_finished_once(store: &dyn Store) {
     assert!(
         messages
             .iter()
-            .all(|m| m.status == crate::OutboxStatus::Sent)
+            .all(|m| m.status == kairos_store::OutboxStatus::Sent)
     );
     assert_eq!(messages[0].sent_at, Some(lease));
 }
@@ -1870,7 +1879,7 @@ pub async fn outbox_retries_wait_and_failures_can_be_retried(store: &dyn Store) 
         store
             .finish_outbox(
                 &claimed[0],
-                crate::Delivery::Retry {
+                kairos_store::Delivery::Retry {
                     at: later,
                     error: "connection refused".to_owned()
                 },
@@ -1897,7 +1906,7 @@ pub async fn outbox_retries_wait_and_failures_can_be_retried(store: &dyn Store) 
         store
             .finish_outbox(
                 &again[0],
-                crate::Delivery::Failed {
+                kairos_store::Delivery::Failed {
                     error: "550 no such user".to_owned()
                 },
                 later
@@ -1935,7 +1944,7 @@ pub async fn outbox_retries_wait_and_failures_can_be_retried(store: &dyn Store) 
         .retry_outbox(acme.tenant.id, Actor::SYSTEM, id, lease)
         .await
         .expect("retry");
-    assert_eq!(retried.status, crate::OutboxStatus::Pending);
+    assert_eq!(retried.status, kairos_store::OutboxStatus::Pending);
     assert_eq!(retried.attempts, 0);
     assert_eq!(retried.next_attempt_at, lease);
     match store
@@ -1975,7 +1984,7 @@ pub async fn cancelling_or_moving_drops_pending_reminders(store: &dyn Store) {
         )
         .await
         .expect("first");
-    let cancellation = |_: &crate::Booking| {
+    let cancellation = |_: &kairos_store::Booking| {
         vec![message(
             NotificationKind::Cancellation,
             Audience::Host,
@@ -2002,9 +2011,18 @@ pub async fn cancelling_or_moving_drops_pending_reminders(store: &dyn Store) {
     assert_eq!(
         states,
         vec![
-            (NotificationKind::Confirmation, crate::OutboxStatus::Pending),
-            (NotificationKind::Reminder, crate::OutboxStatus::Cancelled),
-            (NotificationKind::Cancellation, crate::OutboxStatus::Pending),
+            (
+                NotificationKind::Confirmation,
+                kairos_store::OutboxStatus::Pending
+            ),
+            (
+                NotificationKind::Reminder,
+                kairos_store::OutboxStatus::Cancelled
+            ),
+            (
+                NotificationKind::Cancellation,
+                kairos_store::OutboxStatus::Pending
+            ),
         ]
     );
 
@@ -2034,13 +2052,16 @@ pub async fn cancelling_or_moving_drops_pending_reminders(store: &dyn Store) {
         .list_outbox(acme.tenant.id, second.id)
         .await
         .expect("old");
-    assert_eq!(old[1].status, crate::OutboxStatus::Cancelled);
+    assert_eq!(old[1].status, kairos_store::OutboxStatus::Cancelled);
     let new = store
         .list_outbox(acme.tenant.id, moved.id)
         .await
         .expect("new");
     assert_eq!(new.len(), 2);
-    assert!(new.iter().all(|m| m.status == crate::OutboxStatus::Pending));
+    assert!(
+        new.iter()
+            .all(|m| m.status == kairos_store::OutboxStatus::Pending)
+    );
 }
 
 /// Tenants' notification wording round-trips per type and stays in its tenant.
@@ -2137,7 +2158,7 @@ pub async fn released_claims_return_to_the_queue_uncounted(store: &dyn Store) {
     assert_eq!(claimed.len(), 1);
     assert!(
         store
-            .finish_outbox(&claimed[0], crate::Delivery::Released, t0)
+            .finish_outbox(&claimed[0], kairos_store::Delivery::Released, t0)
             .await
             .expect("release")
     );
@@ -2253,7 +2274,11 @@ pub async fn public_event_types_resolve_in_one_read(store: &dyn Store) {
     );
 }
 
-async fn version_of(store: &dyn Store, tenant_slug: &str, handle: &str) -> crate::ScheduleVersion {
+async fn version_of(
+    store: &dyn Store,
+    tenant_slug: &str,
+    handle: &str,
+) -> kairos_store::ScheduleVersion {
     store
         .public_event_type(&slug(tenant_slug), &username(handle), &slug("intro"))
         .await
@@ -2383,13 +2408,13 @@ pub async fn schedule_versions_rise_with_every_snapshot_change(store: &dyn Store
     let _ = bystander;
 }
 
-/// A [`crate::SnapshotCache`] in front of one store serves a kept snapshot only while nothing
+/// A [`kairos_store::SnapshotCache`] in front of one store serves a kept snapshot only while nothing
 /// changed, and a fresh one after a booking or new hours, whether the change came through the
 /// same store or another store on the same database (another server process).
 pub async fn cached_snapshots_follow_changes_from_any_store(first: &dyn Store, second: &dyn Store) {
     let (acme, intro) = booked_type(first).await;
-    let cache = crate::SnapshotCache::new(16);
-    let key = crate::SnapshotKey {
+    let cache = kairos_store::SnapshotCache::new(16);
+    let key = kairos_store::SnapshotKey {
         tenant: acme.tenant.id,
         host: acme.user.id,
         span_start: instant("2030-01-07T00:00:00Z"),
