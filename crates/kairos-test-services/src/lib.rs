@@ -42,12 +42,13 @@ pub fn missing(what: &str, how: &str) {
     eprintln!("skipped: {what} is missing ({how})");
 }
 
-/// The value of the URL variable `variable`, or `None` after [`missing`] reports it.
-pub fn url(variable: &str, what: &str) -> Option<String> {
+/// The value of the URL variable `variable`, or `None` after [`missing`] reports `what` (with
+/// an `example` value).
+pub fn url(variable: &str, what: &str, example: &str) -> Option<String> {
     match std::env::var(variable) {
         Ok(value) if !value.trim().is_empty() => Some(value),
         _ => {
-            missing(what, &format!("set {variable}"));
+            missing(what, &format!("set {variable}, e.g. {example}"));
             None
         }
     }
@@ -58,13 +59,14 @@ pub fn url(variable: &str, what: &str) -> Option<String> {
 pub fn postgres_url() -> Option<String> {
     url(
         DATABASE_URL,
-        "PostgreSQL, e.g. postgres://root@127.0.0.1:5432/test",
+        "PostgreSQL",
+        "postgres://root@127.0.0.1:5432/test",
     )
 }
 
 /// The URL of the tests' Redis server ([`REDIS_URL`]).
 pub fn redis_url() -> Option<String> {
-    url(REDIS_URL, "Redis, e.g. redis://127.0.0.1:6379")
+    url(REDIS_URL, "Redis", "redis://127.0.0.1:6379")
 }
 
 /// Whether Python's `aiosmtpd` (the tests' SMTP sink) can be started; reports it missing when
@@ -106,6 +108,6 @@ mod tests {
     #[test]
     fn a_variable_that_is_set_is_used() {
         // PATH is set wherever tests run.
-        assert!(url("PATH", "a PATH").is_some());
+        assert!(url("PATH", "a PATH", "/usr/bin").is_some());
     }
 }
