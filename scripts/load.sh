@@ -6,7 +6,9 @@
 #   scripts/load.sh postgres [BASE_URL]    # a fresh database on BASE_URL (default postgres://root@127.0.0.1:5432/test)
 #
 # CONNECTIONS (64), SECONDS_PER_PHASE (10) and HOSTS (1: every request to one host) tune the run;
-# BIN_DIR skips the build and runs the binaries in that directory. Figures go to docs/performance.md by hand.
+# BIN_DIR skips the build and runs the binaries in that directory. Each phase reports the server's
+# CPU time per request (user + system from /proc), the figure to judge a change by on a shared
+# machine. Figures go to docs/performance.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -54,12 +56,20 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && 
 
 echo "backend: $backend, connections: $connections, seconds per phase: $seconds, hosts: $hosts"
 "$bin/examples/load" --base "http://127.0.0.1:$port" --token "$token" --tenant load \
-    --connections "$connections" --seconds "$seconds" --hosts "$hosts" | tee "$work/load.txt"
+    --connections "$connections" --seconds "$seconds" --hosts "$hosts" --server-pid "$server" \
+    | tee "$work/load.txt"
 
 # The same slot query through wrk (Debian package `wrk`), whose client costs far less CPU than
 # the Rust generator on these two shared cores.
 if command -v wrk >/dev/null; then
     slots_url=$(sed -n 's/^slots url: //p' "$work/load.txt")
     echo "wrk, slots GETs (30-day range, first host):"
-    wrk -t2 -c"$connections" -d"${seconds}s" --latency "$slots_url" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+    cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+    before=$(cpu_ticks)
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency "$slots_url" > "$work/wrk.txt"
+    after=$(cpu_ticks)
+    grep -E "Requests/sec|Latency|50%|99%|Non-2xx" "$work/wrk.txt"
+    requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.txt")
+    python3 -c "import os,sys; t=os.sysconf('SC_CLK_TCK'); n=int(sys.argv[3]); print(f'  server CPU {(int(sys.argv[2])-int(sys.argv[1]))/t/n*1e6:.0f} µs/request over {n} requests')" \
+        "$before" "$after" "$requests"
 fi

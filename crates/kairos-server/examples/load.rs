@@ -6,7 +6,10 @@
 //!    (bookings/s, latency percentiles), and
 //! 2. slots GETs for a 30-day range with those bookings on the calendar (req/s, p50, p99),
 //!
-//! each with `--connections` concurrent clients for `--seconds`. Only loopback targets.
+//! each with `--connections` concurrent clients for `--seconds`. Only loopback targets. With
+//! `--server-pid`, each phase also reports the server's CPU time (user + system, from
+//! `/proc/<pid>/stat`) per request: the figure to compare changes by, since it does not depend
+//! on how busy the shared machine is.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +38,26 @@ struct Args {
     /// Hosts to spread the load over (the first is the tenant's owner; the others are created).
     #[arg(long, default_value_t = 1)]
     hosts: usize,
+    /// The server's process id, to report its CPU time per request (Linux).
+    #[arg(long)]
+    server_pid: Option<u32>,
+}
+
+/// The CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let per_second = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .and_then(|text| text.trim().parse::<f64>().ok())
+        .unwrap_or(100.0);
+    Some(ticks as f64 / per_second)
 }
 
 /// A host prepared for the run.
@@ -116,12 +139,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-fn report(name: &str, elapsed: Duration, outcome: &mut Outcome) {
+/// Prints a phase's figures; `cpu` is the server's CPU seconds during the phase, if known.
+fn report(name: &str, elapsed: Duration, outcome: &mut Outcome, cpu: Option<f64>) {
     outcome.latencies.sort();
     let count = outcome.latencies.len();
     let rate = count as f64 / elapsed.as_secs_f64();
+    let cpu = match cpu {
+        Some(seconds) if count > 0 => format!(
+            "; server CPU {:.0} µs/request ({seconds:.2} s)",
+            seconds / count as f64 * 1e6
+        ),
+        _ => String::new(),
+    };
     println!(
-        "{name}: {count} requests in {:.1}s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; statuses {:?}",
+        "{name}: {count} requests in {:.1}s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; statuses {:?}{cpu}",
         elapsed.as_secs_f64(),
         percentile(&outcome.latencies, 0.50).as_secs_f64() * 1e3,
         percentile(&outcome.latencies, 0.99).as_secs_f64() * 1e3,
@@ -134,6 +165,11 @@ fn report(name: &str, elapsed: Duration, outcome: &mut Outcome) {
             * 1e3,
         outcome.by_status,
     );
+}
+
+/// The server's CPU seconds since `before` (a [`cpu_seconds`] reading).
+fn cpu_since(pid: Option<u32>, before: Option<f64>) -> Option<f64> {
+    Some(cpu_seconds(pid?)? - before?)
 }
 
 async fn admin(
@@ -210,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
     let starts = Arc::new(starts);
     let next_slot = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let cpu_before = args.server_pid.and_then(cpu_seconds);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.connections {
@@ -254,6 +291,7 @@ async fn main() -> anyhow::Result<()> {
         "booking POSTs (distinct slots)",
         started.elapsed(),
         &mut bookings,
+        cpu_since(args.server_pid, cpu_before),
     );
 
     // Phase 2: 30-day slot queries, with the bookings above on the calendar.
@@ -273,6 +311,7 @@ async fn main() -> anyhow::Result<()> {
     // For a second opinion with a lighter client (scripts/load.sh runs wrk on it).
     println!("slots url: {}", urls[0]);
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let cpu_before = args.server_pid.and_then(cpu_seconds);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.connections {
@@ -306,6 +345,11 @@ async fn main() -> anyhow::Result<()> {
             *slots.by_status.entry(status).or_default() += count;
         }
     }
-    report("slots GETs (30-day range)", started.elapsed(), &mut slots);
+    report(
+        "slots GETs (30-day range)",
+        started.elapsed(),
+        &mut slots,
+        cpu_since(args.server_pid, cpu_before),
+    );
     Ok(())
 }
