@@ -723,17 +723,10 @@ pub(super) async fn booking_page(
     time_format: TimeFormat,
     shown: Shown,
 ) -> Result<Response, AppError> {
-    let BookingRecord {
-        booking,
-        host,
-        event_type,
-        history: changes,
-        messages,
-        actors,
-    } = bookings::record(state, &console.caller, id).await?;
+    let record = bookings::record(state, &console.caller, id).await?;
     let viewer_zone = console_zone(console);
     let now = state.clock.now();
-
+    let BookingRecord { booking, host, .. } = &record;
     let meeting = |zone: &TimeZoneName| {
         let zone = zone.time_zone().clone();
         time_format.meeting(
@@ -741,143 +734,7 @@ pub(super) async fn booking_page(
             &booking.end_time.to_zoned_datetime(zone),
         )
     };
-    let when_host = meeting(&host.timezone);
-    let when_invitee = (booking.timezone != host.timezone).then(|| meeting(&booking.timezone));
-
-    let mut facts = vec![
-        Fact {
-            term: "Event",
-            text: booking.event_type_name.clone(),
-            href: None,
-        },
-        Fact {
-            term: "Length",
-            text: duration_text(
-                booking
-                    .end_time
-                    .duration_since(booking.start_time)
-                    .as_mins(),
-            ),
-            href: None,
-        },
-        Fact {
-            term: "Location",
-            text: location_text(&booking.location),
-            href: None,
-        },
-        Fact {
-            term: "Host",
-            text: format!("{} ({})", booking.host_name, booking.host_email),
-            href: None,
-        },
-        Fact {
-            term: "Booked",
-            text: format!("{} ({viewer_zone})", when(booking.created_at, &viewer_zone)),
-            href: None,
-        },
-    ];
-    if let Some(by) = booking.cancelled_by {
-        facts.push(Fact {
-            term: "Cancelled by",
-            text: match by {
-                kairos_core::booking::CancelledBy::Host => "The host".to_owned(),
-                kairos_core::booking::CancelledBy::Invitee => "The invitee".to_owned(),
-            },
-            href: None,
-        });
-    }
-    if let Some(reason) = booking.cancel_reason.as_ref().filter(|r| !r.is_empty()) {
-        facts.push(Fact {
-            term: "Reason",
-            text: reason.clone(),
-            href: None,
-        });
-    }
-    if let Some(from) = booking.rescheduled_from {
-        facts.push(Fact {
-            term: "Moved from",
-            text: "The earlier booking".to_owned(),
-            href: Some(booking_path(from)),
-        });
-    }
-    let moved_to = changes
-        .iter()
-        .filter(|change| change.action == "rescheduled")
-        .find_map(|change| change.details["to"].as_str()?.parse::<BookingId>().ok());
-    if let Some(to) = moved_to {
-        facts.push(Fact {
-            term: "Moved to",
-            text: "The new booking".to_owned(),
-            href: Some(booking_path(to)),
-        });
-    }
-
-    let questions = &event_type.fields.custom_questions;
-    let mut answers: Vec<AnswerRow> = LabelledAnswer::list(questions, &booking.invitee.responses)
-        .into_iter()
-        .map(|answer| AnswerRow {
-            question: answer.question,
-            answer: answer.answer,
-        })
-        .collect();
-    // Answers to questions removed since: kept, under their id.
-    for (key, answer) in &booking.invitee.responses {
-        if !questions.as_slice().iter().any(|q| q.id() == key) {
-            answers.push(AnswerRow {
-                question: format!("{key} (question since removed)"),
-                answer: answer_text(answer),
-            });
-        }
-    }
-
-    let history = changes
-        .iter()
-        .map(|change| HistoryRow {
-            when: when(change.created_at, &viewer_zone),
-            action: action_label(&change.action),
-            who: match change.actor_id.map(|account| actors.get(&account)) {
-                Some(Some(Some(email))) => email.clone(),
-                Some(_) => "A removed account".to_owned(),
-                None => "Invitee or system".to_owned(),
-            },
-            detail: change_detail(change, &viewer_zone),
-        })
-        .collect();
-
     let path = booking_path(booking.id);
-    let messages = messages
-        .iter()
-        .map(|message| MessageRow {
-            kind: kind_label(message),
-            audience: match message.audience {
-                Audience::Host => "Host",
-                Audience::Invitee => "Invitee",
-            },
-            recipient: message.recipient.clone(),
-            status: message.status.as_str(),
-            attempts: message.attempts,
-            when: when(message.sent_at.unwrap_or(message.send_at), &viewer_zone),
-            last_error: message.last_error.clone(),
-            retry_action: (message.status == OutboxStatus::Failed)
-                .then(|| format!("{path}/messages/{}/retry", message.id)),
-        })
-        .collect();
-
-    // What the service would accept now (the same checks it runs).
-    let started = booking.start_time <= now;
-    let actions = Actions {
-        cancel: ensure_cancellable(&booking).is_ok(),
-        reschedule_href: ensure_movable(&booking, now)
-            .is_ok()
-            .then(|| format!("{path}/reschedule")),
-        complete: started
-            && booking.status != BookingStatus::Completed
-            && ensure_outcome(&booking, BookingStatus::Completed).is_ok(),
-        no_show: started
-            && booking.status != BookingStatus::NoShow
-            && ensure_outcome(&booking, BookingStatus::NoShow).is_ok(),
-    };
-
     let status = if shown.reason_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if shown.alert.is_some() {
@@ -891,25 +748,166 @@ pub(super) async fn booking_page(
             .layout(heading.clone(), Section::Bookings)
             .with_notice(shown.notice.as_deref()),
         heading,
-        path,
         status: booking.status.as_str(),
         status_label: status_label(booking.status),
         alert: shown.alert,
-        when_host,
-        when_invitee,
-        facts,
+        when_host: meeting(&host.timezone),
+        when_invitee: (booking.timezone != host.timezone).then(|| meeting(&booking.timezone)),
+        facts: facts(&record, &viewer_zone),
         invitee_name: booking.invitee.name.to_string(),
         invitee_email: booking.invitee.email.to_string(),
         notes: booking.invitee.notes.as_ref().map(ToString::to_string),
-        answers,
-        actions,
+        answers: answers(&record),
+        actions: actions(booking, now, &path),
         reason: shown.reason,
         reason_error: shown.reason_error,
-        history,
-        messages,
+        history: history(&record, &viewer_zone),
+        messages: messages(&record, &viewer_zone, &path),
         zone: viewer_zone.to_string(),
+        path,
     };
     page(status, &template)
+}
+
+/// What the booking page says about a booking besides its time and invitee.
+fn facts(record: &BookingRecord, viewer_zone: &TimeZoneName) -> Vec<Fact> {
+    let booking = &record.booking;
+    let fact = |term, text| Fact {
+        term,
+        text,
+        href: None,
+    };
+    let mut facts = vec![
+        fact("Event", booking.event_type_name.clone()),
+        fact(
+            "Length",
+            duration_text(
+                booking
+                    .end_time
+                    .duration_since(booking.start_time)
+                    .as_mins(),
+            ),
+        ),
+        fact("Location", location_text(&booking.location)),
+        fact(
+            "Host",
+            format!("{} ({})", booking.host_name, booking.host_email),
+        ),
+        fact(
+            "Booked",
+            format!("{} ({viewer_zone})", when(booking.created_at, viewer_zone)),
+        ),
+    ];
+    if let Some(by) = booking.cancelled_by {
+        let who = match by {
+            kairos_core::booking::CancelledBy::Host => "The host",
+            kairos_core::booking::CancelledBy::Invitee => "The invitee",
+        };
+        facts.push(fact("Cancelled by", who.to_owned()));
+    }
+    if let Some(reason) = booking.cancel_reason.as_ref().filter(|r| !r.is_empty()) {
+        facts.push(fact("Reason", reason.clone()));
+    }
+    if let Some(from) = booking.rescheduled_from {
+        facts.push(Fact {
+            term: "Moved from",
+            text: "The earlier booking".to_owned(),
+            href: Some(booking_path(from)),
+        });
+    }
+    let moved_to = record
+        .history
+        .iter()
+        .filter(|change| change.action == "rescheduled")
+        .find_map(|change| change.details["to"].as_str()?.parse::<BookingId>().ok());
+    if let Some(to) = moved_to {
+        facts.push(Fact {
+            term: "Moved to",
+            text: "The new booking".to_owned(),
+            href: Some(booking_path(to)),
+        });
+    }
+    facts
+}
+
+/// The invitee's answers, labelled by the event type's questions; answers to questions removed
+/// since are kept, under their id.
+fn answers(record: &BookingRecord) -> Vec<AnswerRow> {
+    let responses = &record.booking.invitee.responses;
+    let questions = &record.event_type.fields.custom_questions;
+    let mut answers: Vec<AnswerRow> = LabelledAnswer::list(questions, responses)
+        .into_iter()
+        .map(|answer| AnswerRow {
+            question: answer.question,
+            answer: answer.answer,
+        })
+        .collect();
+    for (key, answer) in responses {
+        if !questions.as_slice().iter().any(|q| q.id() == key) {
+            answers.push(AnswerRow {
+                question: format!("{key} (question since removed)"),
+                answer: answer_text(answer),
+            });
+        }
+    }
+    answers
+}
+
+/// The booking's changelog, newest first, with who made each change.
+fn history(record: &BookingRecord, viewer_zone: &TimeZoneName) -> Vec<HistoryRow> {
+    record
+        .history
+        .iter()
+        .map(|change| HistoryRow {
+            when: when(change.created_at, viewer_zone),
+            action: action_label(&change.action),
+            who: match change.actor_id.map(|account| record.actors.get(&account)) {
+                Some(Some(Some(email))) => email.clone(),
+                Some(_) => "A removed account".to_owned(),
+                None => "Invitee or system".to_owned(),
+            },
+            detail: change_detail(change, viewer_zone),
+        })
+        .collect()
+}
+
+/// The booking's messages, with a retry action on the failed ones.
+fn messages(record: &BookingRecord, viewer_zone: &TimeZoneName, path: &str) -> Vec<MessageRow> {
+    record
+        .messages
+        .iter()
+        .map(|message| MessageRow {
+            kind: kind_label(message),
+            audience: match message.audience {
+                Audience::Host => "Host",
+                Audience::Invitee => "Invitee",
+            },
+            recipient: message.recipient.clone(),
+            status: message.status.as_str(),
+            attempts: message.attempts,
+            when: when(message.sent_at.unwrap_or(message.send_at), viewer_zone),
+            last_error: message.last_error.clone(),
+            retry_action: (message.status == OutboxStatus::Failed)
+                .then(|| format!("{path}/messages/{}/retry", message.id)),
+        })
+        .collect()
+}
+
+/// The changes the application would accept now (the same checks it runs).
+fn actions(booking: &Booking, now: Timestamp, path: &str) -> Actions {
+    let started = booking.start_time <= now;
+    Actions {
+        cancel: ensure_cancellable(booking).is_ok(),
+        reschedule_href: ensure_movable(booking, now)
+            .is_ok()
+            .then(|| format!("{path}/reschedule")),
+        complete: started
+            && booking.status != BookingStatus::Completed
+            && ensure_outcome(booking, BookingStatus::Completed).is_ok(),
+        no_show: started
+            && booking.status != BookingStatus::NoShow
+            && ensure_outcome(booking, BookingStatus::NoShow).is_ok(),
+    }
 }
 
 /// Shows a booking page, or the problem that stopped it.
